@@ -1,0 +1,1 @@
+"""3·15 consumer-rights campaign portal: everything deployed to AWS Lambda."""

@@ -1,0 +1,1 @@
+"""Pure business rules: standard library only (checked by import-linter)."""

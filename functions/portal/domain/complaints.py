@@ -1,0 +1,207 @@
+"""A consumer complaint: what the complainant submits, the rules it must meet, and what they may see."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from portal.domain.deadlines import Deadline
+from portal.domain.errors import FieldError, InvalidInput
+
+MAINLAND_MOBILE_PATTERN = r"^1[3-9]\d{9}$"
+DESCRIPTION_MIN_CHARS = 20
+DESCRIPTION_MAX_CHARS = 2000
+MAX_DEMANDS = 6
+
+
+class ComplaintStatus(StrEnum):
+    SUBMITTED = "submitted"
+
+
+STATUS_LABELS: Mapping[ComplaintStatus, str] = {
+    ComplaintStatus.SUBMITTED: "已提交，等待受理",
+}
+
+
+@dataclass(frozen=True)
+class Complainant:
+    name: str
+    phone: str
+    email: str | None
+    region: str
+
+
+@dataclass(frozen=True)
+class Business:
+    name: str
+    address: str | None
+    platform: str | None
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    category: str
+    purchased_on: date
+    amount: Decimal
+    order_no: str | None
+
+
+@dataclass(frozen=True)
+class Consents:
+    privacy_notice_version: str
+    forward_to_business: bool
+    publish_case: bool
+
+
+@dataclass(frozen=True)
+class ComplaintForm:
+    complainant: Complainant
+    business: Business
+    product: Product
+    issue_type: str
+    description: str
+    demands: tuple[str, ...]
+    consents: Consents
+
+
+@dataclass(frozen=True)
+class ComplaintOptions:
+    """The enumerations the form offers and the server accepts, from one data file."""
+
+    categories: Mapping[str, str]
+    issue_types: Mapping[str, str]
+    demands: Mapping[str, str]
+    regions: Mapping[str, str]
+    privacy_notice_version: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    status: ComplaintStatus
+    note: str
+
+
+@dataclass(frozen=True)
+class Complaint:
+    tracking_no: str
+    access_code_hash: str
+    status: ComplaintStatus
+    received_at: datetime
+    form: ComplaintForm
+    deadlines: tuple[Deadline, ...]
+    timeline: tuple[TimelineEntry, ...]
+    version: int
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    deadline: Deadline
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ComplaintStatusView:
+    """What a complainant sees when tracking a case: no personal data at all."""
+
+    tracking_no: str
+    status: ComplaintStatus
+    status_label: str
+    received_at: datetime
+    category_label: str
+    issue_type_label: str
+    deadlines: tuple[DeadlineView, ...]
+    timeline: tuple[TimelineEntry, ...]
+
+
+def check_form(form: ComplaintForm, options: ComplaintOptions, today: date) -> None:
+    """Raise InvalidInput naming every field that breaks a rule."""
+    errors = [
+        *_choice_errors(form, options),
+        *_content_errors(form, today),
+    ]
+    if form.consents.privacy_notice_version != options.privacy_notice_version:
+        errors.append(
+            FieldError(
+                "consents.privacy_notice_version",
+                "outdated_privacy_notice",
+                "隐私声明已更新，请刷新页面阅读最新版本后重新提交",
+            )
+        )
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _choice_errors(form: ComplaintForm, options: ComplaintOptions) -> list[FieldError]:
+    errors = []
+    if form.product.category not in options.categories:
+        errors.append(FieldError("product.category", "unknown_choice", "请从列表中选择商品或服务类别"))
+    if form.issue_type not in options.issue_types:
+        errors.append(FieldError("issue_type", "unknown_choice", "请从列表中选择问题类型"))
+    if form.complainant.region not in options.regions:
+        errors.append(FieldError("complainant.region", "unknown_choice", "请从列表中选择所在地区"))
+    if not form.demands:
+        errors.append(FieldError("demands", "required", "请至少选择一项诉求"))
+    elif len(set(form.demands)) != len(form.demands) or len(form.demands) > MAX_DEMANDS:
+        errors.append(FieldError("demands", "invalid_choice", "每项诉求只能选择一次"))
+    elif any(demand not in options.demands for demand in form.demands):
+        errors.append(FieldError("demands", "unknown_choice", "请从列表中选择诉求"))
+    return errors
+
+
+def _content_errors(form: ComplaintForm, today: date) -> list[FieldError]:
+    errors = []
+    if not re.fullmatch(MAINLAND_MOBILE_PATTERN, form.complainant.phone):
+        errors.append(FieldError("complainant.phone", "invalid_phone", "请填写 11 位中国大陆手机号码"))
+    if form.product.purchased_on > today:
+        errors.append(FieldError("product.purchased_on", "future_date", "购买日期不能晚于今天"))
+    amount = form.product.amount
+    if amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        errors.append(FieldError("product.amount", "invalid_amount", "金额不能为负数，最多保留两位小数"))
+    length = len(form.description.strip())
+    if not DESCRIPTION_MIN_CHARS <= length <= DESCRIPTION_MAX_CHARS:
+        errors.append(
+            FieldError(
+                "description",
+                "invalid_length",
+                f"事实经过需要 {DESCRIPTION_MIN_CHARS}–{DESCRIPTION_MAX_CHARS} 个字，现在是 {length} 个字",
+            )
+        )
+    return errors
+
+
+def register(
+    form: ComplaintForm,
+    tracking_no: str,
+    access_code_hash: str,
+    received_at: datetime,
+    deadlines: list[Deadline],
+) -> Complaint:
+    return Complaint(
+        tracking_no=tracking_no,
+        access_code_hash=access_code_hash,
+        status=ComplaintStatus.SUBMITTED,
+        received_at=received_at,
+        form=form,
+        deadlines=tuple(deadlines),
+        timeline=(TimelineEntry(received_at, ComplaintStatus.SUBMITTED, "投诉已登记，等待受理"),),
+        version=1,
+    )
+
+
+def status_view(complaint: Complaint, options: ComplaintOptions, now: datetime) -> ComplaintStatusView:
+    return ComplaintStatusView(
+        tracking_no=complaint.tracking_no,
+        status=complaint.status,
+        status_label=STATUS_LABELS[complaint.status],
+        received_at=complaint.received_at,
+        category_label=options.categories.get(complaint.form.product.category, complaint.form.product.category),
+        issue_type_label=options.issue_types.get(complaint.form.issue_type, complaint.form.issue_type),
+        deadlines=tuple(DeadlineView(d, overdue=now > d.due_at) for d in complaint.deadlines),
+        timeline=complaint.timeline,
+    )

@@ -1,0 +1,1 @@
+"""Thin Powertools handlers: routes, request and response schemas, errors mapped to HTTP."""
