@@ -53,7 +53,8 @@ class Container:
     def field_labels(self) -> dict[str, str]:
         """Every form field's label, for error messages that name the field as the page does."""
         labels = {name: text.label for name, text in self.content.complaint_form.fields.items()}
-        return {**labels, "Idempotency-Key": "Idempotency-Key 请求头", "body": "请求内容"}
+        headers = {"Idempotency-Key": "Idempotency-Key 请求头", "X-Access-Code": "查询码（X-Access-Code 请求头）"}
+        return {**labels, **headers, "body": "请求内容"}
 
     @cached_property
     def complaint_policy(self) -> ComplaintPolicy:

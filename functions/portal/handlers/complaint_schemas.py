@@ -34,9 +34,10 @@ class _Input(BaseModel):
 
 
 class ComplainantIn(_Input):
-    name: Annotated[str, Field(min_length=1, max_length=50)]
-    phone: Annotated[str, Field(pattern=MAINLAND_MOBILE_PATTERN, examples=["13800138000"])]
-    email: Annotated[str | None, Field(default=None, max_length=254, pattern=EMAIL_PATTERN)]
+    # repr=False: personal data must not surface in a traceback or a debug line.
+    name: Annotated[str, Field(min_length=1, max_length=50, repr=False)]
+    phone: Annotated[str, Field(pattern=MAINLAND_MOBILE_PATTERN, examples=["13800138000"], repr=False)]
+    email: Annotated[str | None, Field(default=None, max_length=254, pattern=EMAIL_PATTERN, repr=False)]
     region: Code
 
 
@@ -51,7 +52,7 @@ class ProductIn(_Input):
     category: Code
     purchased_on: date
     amount: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, examples=["199.00"])]
-    order_no: Annotated[str | None, Field(default=None, max_length=64)]
+    order_no: Annotated[str | None, Field(default=None, max_length=64, repr=False)]
 
 
 class ConsentsIn(_Input):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -18,12 +19,14 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
+from aws_lambda_powertools.utilities.idempotency.serialization.base import BaseIdempotencySerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from portal.bootstrap import container
 from portal.domain.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
 from portal.handlers.validation_messages import to_field_errors
+from portal.ports import PersonalDataCipher
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -32,6 +35,11 @@ _IN_PROGRESS_WAIT_SECONDS = 10.0
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 logger = Logger(service="portal")
+
+# At DEBUG these libraries log route arguments and request bodies, which hold personal data:
+# turning the service's log level up to troubleshoot must not turn that on.
+for _library in ("aws_lambda_powertools", "botocore", "boto3", "urllib3"):
+    logging.getLogger(_library).setLevel(logging.INFO)
 to_json = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
@@ -144,7 +152,10 @@ def once_per_key(
         config.register_lambda_context(app.lambda_context)
 
     @idempotent_function(
-        data_keyword_argument="request", persistence_store=container().idempotency_store, config=config
+        data_keyword_argument="request",
+        persistence_store=container().idempotency_store,
+        config=config,
+        output_serializer=SealedResponse(container().personal_data_cipher),
     )
     def run(request: dict[str, Any]) -> dict[str, Any]:  # noqa: ARG001 - Powertools hashes it into the key
         return work()
@@ -157,3 +168,19 @@ def once_per_key(
             if time.monotonic() > give_up_at:
                 raise Conflict("同一份提交正在处理中，请稍后用相同的 Idempotency-Key 重试") from error
             time.sleep(0.05)
+
+
+class SealedResponse(BaseIdempotencySerializer):
+    """Keeps saved responses encrypted: they can hold an access code that is shown only once."""
+
+    _CONTEXT = "idempotency-response"
+
+    def __init__(self, cipher: PersonalDataCipher) -> None:
+        self._cipher = cipher
+
+    def to_dict(self, data: Any) -> dict[str, Any]:
+        sealed = self._cipher.seal(to_json(data).encode(), self._CONTEXT)
+        return {"sealed": base64.b64encode(sealed).decode()}
+
+    def from_dict(self, data: dict[str, Any]) -> Any:
+        return json.loads(self._cipher.open(base64.b64decode(data["sealed"]), self._CONTEXT))

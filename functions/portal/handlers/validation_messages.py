@@ -45,7 +45,9 @@ _BY_FIELD: Mapping[tuple[str, str], str] = {
 def field_path(location: Sequence[Any]) -> str:
     """("body", "complainant", "phone") → "complainant.phone"; list positions are dropped."""
     parts = [str(part) for part in location if not isinstance(part, int)]
-    if parts and parts[0] in {"body", "query", "path", "header", "headers"}:
+    if parts and parts[0] in {"header", "headers"} and len(parts) > 1:
+        return "-".join(word.capitalize() for word in parts[1].split("-"))
+    if parts and parts[0] in {"body", "query", "path"}:
         parts = parts[1:]
     return ".".join(parts) or "body"
 
