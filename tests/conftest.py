@@ -51,3 +51,21 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
         "AWS_DEFAULT_REGION": "cn-north-1",
     }.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, built once per test session with `mkdocs build --strict`."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return out

@@ -2,78 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 from portal_infra.embedded_dynamodb import EmbeddedDynamoDB
 
-from tests.conftest import REPOSITORY, complaint_payload
+from tests.conftest import complaint_payload
+from tests.gateway_process import free_port, request, start_gateway
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_gateway(state: Path, port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "portal_infra.gateway",
-            "--port",
-            str(port),
-            "--state",
-            str(state),
-            "--site",
-            str(state / "no-site"),
-        ],
-        cwd=REPOSITORY,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PORTAL_ACCESS_LOG": "0"},
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError("the gateway exited during start-up") from None
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the gateway did not start within 60 s")
-
-
-def request(
-    port: int, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
-) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}",
-        data=data,
-        method=method,
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=20) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def test_a_complaint_acknowledged_with_201_survives_kill_9_and_a_restart(tmp_path: Path) -> None:

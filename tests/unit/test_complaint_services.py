@@ -42,7 +42,8 @@ def test_a_filed_complaint_gets_a_tracking_number_an_access_code_and_an_acceptan
 
     # Then it is stored as submitted, due for acceptance 7 working days later, with only a code hash kept
     stored = repository.get(filed.complaint.tracking_no)
-    assert stored is not None and stored.status is ComplaintStatus.SUBMITTED
+    assert stored is not None
+    assert stored.status is ComplaintStatus.SUBMITTED
     assert filed.access_code == "K7M2Q9XP"
     assert filed.access_code not in stored.access_code_hash
     assert [d.due_at for d in stored.deadlines] == [datetime(2026, 12, 2, 23, 59, 59, tzinfo=CHINA_TZ)]

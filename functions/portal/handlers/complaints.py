@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portal.bootstrap import container
@@ -15,7 +16,7 @@ from portal.services.complaints import file_complaint, track_complaint
 
 app = new_resolver()
 
-_ERRORS: dict[int | str, Any] = {
+_ERRORS: dict[int, OpenAPIResponse] = {
     code: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
     for code, text in [(404, "没有找到"), (413, "请求太大"), (422, "输入有误，errors 列出每个字段")]
 }

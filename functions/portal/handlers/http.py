@@ -163,7 +163,8 @@ def once_per_key(
     give_up_at = time.monotonic() + _IN_PROGRESS_WAIT_SECONDS
     while True:
         try:
-            return run(request={"route": route, "key": key, "payload": payload})
+            result: dict[str, Any] = run(request={"route": route, "key": key, "payload": payload})
+            return result
         except IdempotencyAlreadyInProgressError as error:
             if time.monotonic() > give_up_at:
                 raise Conflict("同一份提交正在处理中，请稍后用相同的 Idempotency-Key 重试") from error

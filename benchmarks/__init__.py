@@ -1,0 +1,1 @@
+"""Measurements for `make bench`: numbers to report, never assertions inside the test suite."""
