@@ -75,6 +75,11 @@ def test_a_bad_phone_number_gets_an_inline_error_next_to_the_field(page: Page, r
     expect(phone).to_be_focused()
     expect(page.locator("#complaint-result")).to_be_hidden()
 
+    # and the summary at the top links to the field
+    page.get_by_label("事实经过").focus()
+    page.locator("#complaint-form-summary").get_by_role("link", name="请填写 11 位中国大陆手机号码").click()
+    expect(phone).to_be_focused()
+
 
 def test_the_server_s_field_errors_are_shown_next_to_the_field(page: Page, running_portal: RunningPortal) -> None:
     # Given a form whose privacy notice version is outdated (the notice changed after the page loaded)

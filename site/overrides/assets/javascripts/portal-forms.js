@@ -55,7 +55,17 @@
     var list = document.createElement("ul");
     errors.forEach(function (error) {
       var item = document.createElement("li");
-      item.textContent = error.message;
+      var field = form.querySelector('[data-field="' + error.field + '"]');
+      var control = field && field.querySelector("input:not([type=hidden]), select, textarea");
+      if (control && control.id) {
+        var link = document.createElement("a");
+        link.href = "#" + control.id;
+        link.textContent = error.message;
+        link.addEventListener("click", function (event) { event.preventDefault(); control.focus(); });
+        item.appendChild(link);
+      } else {
+        item.textContent = error.message;
+      }
       list.appendChild(item);
     });
     summary.appendChild(title);
