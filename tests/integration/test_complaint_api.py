@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -90,6 +91,34 @@ def test_malformed_json_is_a_clear_4xx_not_a_500(api: Api) -> None:
     response = api.post("/api/complaints", b'{"complainant": ')
     assert response.status == 422
     assert "JSON" in response.json["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"[]", "application/json", 422),
+        (b"null", "application/json", 422),
+        (b'{"complainant": null}', "application/json", 422),
+        (b'{"description": "\xff\xfe"}', "application/json", 422),
+        (b"[" * 5000 + b"]" * 5000, "application/json", 422),
+        (b'{"a":' * 3000 + b"1" + b"}" * 3000, "application/json", 422),
+        (b"", "application/json", 422),
+        (b"name=x", "text/plain", 415),
+    ],
+    ids=["array", "null", "null-object", "invalid-utf8", "deep-array", "deep-object", "empty", "not-json"],
+)
+def test_hostile_bodies_get_a_clear_4xx_never_a_500(api: Api, body: bytes, content_type: str, status: int) -> None:
+    response = api.call("POST", "/api/complaints", body, {"Content-Type": content_type})
+    assert response.status == status
+    assert response.json["message"]
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "1e400"])
+def test_an_amount_that_is_not_an_ordinary_number_is_named(api: Api, amount: str) -> None:
+    raw = json.dumps(complaint_payload()).replace('"299.00"', amount).encode()
+    response = api.call("POST", "/api/complaints", raw)
+    assert response.status == 422
+    assert [error["field"] for error in response.json["errors"]] == ["product.amount"]
 
 
 def test_a_body_over_64_kb_gets_413(api: Api) -> None:

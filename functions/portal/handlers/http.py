@@ -13,7 +13,10 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
@@ -49,6 +52,10 @@ def new_resolver() -> APIGatewayRestResolver:
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response[Any]:
         return invalid_input_response(to_field_errors(error.errors(), container().field_labels))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def unsupported_type(_: RequestUnsupportedContentType) -> Response[Any]:
+        return error_response(415, "unsupported_content_type", "请以 JSON 提交（Content-Type: application/json）")
 
     @app.exception_handler(InvalidInput)
     def invalid_domain_input(error: InvalidInput) -> Response[Any]:
@@ -110,6 +117,9 @@ def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaCon
     limit = container().settings.max_body_bytes
     if body_size(event) > limit:
         return proxy_response(413, "body_too_large", f"提交的内容太大，不能超过 {limit // 1024} KB")
+    unreadable = unreadable_body(event)
+    if unreadable:
+        return proxy_response(422, "validation_error", unreadable, field="body")
     try:
         return app.resolve(event, context)
     except Exception as error:
@@ -118,12 +128,37 @@ def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaCon
         return proxy_response(500, "internal_error", "服务器暂时出错，请稍后用同一个 Idempotency-Key 重试")
 
 
-def proxy_response(status: int, code: str, message: str) -> dict[str, Any]:
+def unreadable_body(event: Mapping[str, Any]) -> str | None:
+    """Why a body cannot be read as JSON at all (bad encoding, absurd nesting), in Chinese; None if it can.
+
+    Caught here because the JSON parser fails on these with errors the resolver does not map.
+    """
+    body = event.get("body")
+    if not body:
+        return None
+    if event.get("isBase64Encoded"):
+        try:
+            body = base64.b64decode(body).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return "请求内容必须是 UTF-8 编码的 JSON"
+    try:
+        json.loads(body)
+    except RecursionError:
+        return "请求内容的 JSON 嵌套层数过多"
+    except ValueError:
+        return None  # ordinary syntax errors are reported, with their position, by the validator
+    return None
+
+
+def proxy_response(status: int, code: str, message: str, field: str | None = None) -> dict[str, Any]:
     """An API Gateway proxy response for errors raised outside the resolver."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        body["errors"] = [{"field": field, "code": code, "message": message}]
     return {
         "statusCode": status,
         "headers": {"Content-Type": JSON_CONTENT_TYPE},
-        "body": to_json({"code": code, "message": message}),
+        "body": to_json(body),
         "isBase64Encoded": False,
     }
 

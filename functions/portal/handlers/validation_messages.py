@@ -23,6 +23,8 @@ _BY_TYPE: Mapping[str, str] = {
     "decimal_parsing": "{label}应当是数字",
     "decimal_type": "{label}应当是数字",
     "decimal_max_places": "{label}最多保留两位小数",
+    "finite_number": "{label}应当是一个普通的数字",
+    "decimal_max_digits": "{label}数值太大",
     "greater_than_equal": "{label}不能小于 {ge}",
     "less_than_equal": "{label}不能大于 {le}",
     "bool_type": "{label}只能是 true 或 false",
