@@ -7,18 +7,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from portal.domain.complaints import Complaint
-from portal.ports import DuplicateKey
+from portal.ports import DuplicateKey, DuplicateSubmission, SubmissionReceipt
 
 
 class InMemoryComplaints:
     def __init__(self) -> None:
         self.items: dict[str, Complaint] = {}
+        self.receipts: dict[str, SubmissionReceipt] = {}
         self._lock = threading.Lock()
 
-    def add(self, complaint: Complaint) -> None:
+    def add(self, complaint: Complaint, receipt: SubmissionReceipt | None = None) -> None:
         with self._lock:
             if complaint.tracking_no in self.items:
                 raise DuplicateKey(complaint.tracking_no)
+            if receipt is not None:
+                if receipt.submission_key in self.receipts:
+                    raise DuplicateSubmission(self.receipts[receipt.submission_key])
+                self.receipts[receipt.submission_key] = receipt
             self.items[complaint.tracking_no] = complaint
 
     def get(self, tracking_no: str) -> Complaint | None:

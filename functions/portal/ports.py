@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -12,9 +13,30 @@ class DuplicateKey(Exception):
     """The store already holds a record under this key (raised by a conditional write)."""
 
 
+@dataclass(frozen=True)
+class SubmissionReceipt:
+    """What one submission (one Idempotency-Key) produced, kept a day so a retry gets the same answer."""
+
+    submission_key: str
+    fingerprint: str
+    tracking_no: str
+    access_code: str
+
+
+class DuplicateSubmission(Exception):
+    """A receipt for this submission key exists already: the complaint was filed before."""
+
+    def __init__(self, receipt: SubmissionReceipt) -> None:
+        super().__init__(receipt.tracking_no)
+        self.receipt = receipt
+
+
 class ComplaintRepository(Protocol):
-    def add(self, complaint: Complaint) -> None:
-        """Store a new complaint; DuplicateKey if its tracking number is taken."""
+    def add(self, complaint: Complaint, receipt: SubmissionReceipt | None = None) -> None:
+        """Store a new complaint, and its receipt in the same transaction.
+
+        DuplicateKey if the tracking number is taken; DuplicateSubmission if the receipt exists.
+        """
         ...
 
     def get(self, tracking_no: str) -> Complaint | None: ...

@@ -18,7 +18,7 @@ from portal.domain.complaints import register
 from portal.domain.deadlines import Deadline
 from portal.domain.working_days import CHINA_TZ
 from portal.handlers.complaint_schemas import ComplaintIn
-from portal.ports import DuplicateKey
+from portal.ports import DuplicateKey, DuplicateSubmission, SubmissionReceipt
 from portal_infra.tables import create_tables
 
 from tests.conftest import complaint_payload
@@ -96,3 +96,32 @@ def test_the_kms_cipher_stores_only_a_wrapped_data_key_and_binds_the_record() ->
         assert cipher.open(sealed, "TS-1234-5678-9012") == b"13912345678"
         with pytest.raises(Exception):  # noqa: B017, PT011 - KMS refuses the wrong encryption context
             cipher.open(sealed, "TS-9999-9999-9999")
+
+
+def test_a_complaint_and_its_receipt_are_written_together_and_the_receipt_holds_the_code_sealed(
+    dynamodb: Any,
+) -> None:
+    # Given a complaint stored with a submission receipt
+    repository = DynamoDBComplaintRepository(dynamodb, "ComplaintsTable", LocalKeyCipher(os.urandom(32)))
+    receipt = SubmissionReceipt("POST /api/complaints key-1", "f" * 64, "TS-1111-1111-1111", "K7M2Q9XP")
+    repository.add(a_complaint("TS-1111-1111-1111"), receipt)
+
+    # When the same submission is stored again under a new tracking number
+    with pytest.raises(DuplicateSubmission) as repeat:
+        repository.add(a_complaint("TS-2222-2222-2222"), receipt)
+
+    # Then nothing new is written, the first receipt comes back, and no access code is stored in clear
+    assert repeat.value.receipt == receipt
+    assert repository.get("TS-2222-2222-2222") is None
+    assert "K7M2Q9XP" not in repr(dynamodb.scan(TableName="ComplaintsTable")["Items"])
+    assert "key-1" not in repr(dynamodb.scan(TableName="ComplaintsTable")["Items"])
+
+
+def test_a_taken_tracking_number_fails_the_whole_transaction(dynamodb: Any) -> None:
+    repository = DynamoDBComplaintRepository(dynamodb, "ComplaintsTable", LocalKeyCipher(os.urandom(32)))
+    repository.add(a_complaint("TS-1111-1111-1111"))
+    receipt = SubmissionReceipt("key-2", "f" * 64, "TS-1111-1111-1111", "K7M2Q9XP")
+
+    with pytest.raises(DuplicateKey):
+        repository.add(a_complaint("TS-1111-1111-1111"), receipt)
+    assert repository.receipt("key-2") is None

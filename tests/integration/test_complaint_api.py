@@ -151,6 +151,26 @@ def test_ten_simultaneous_requests_with_one_key_file_one_complaint(api: Api, por
     assert _stored_complaints(portal) == 1
 
 
+def test_a_retry_after_the_saved_response_is_gone_still_files_one_complaint(api: Api, portal: Portal) -> None:
+    # Given a complaint filed with a key, whose saved response then disappears (a crash before the
+    # response was saved, or the idempotency record expiring) while the browser still retries
+    first = api.post("/api/complaints", complaint_payload(), Idempotency_Key="crash-key-0001")
+    client = portal.store.client()
+    for item in client.scan(TableName="IdempotencyTable")["Items"]:
+        client.delete_item(TableName="IdempotencyTable", Key={"id": item["id"]})
+
+    # When the same submission is sent again with the same key
+    again = api.post("/api/complaints", complaint_payload(), Idempotency_Key="crash-key-0001")
+
+    # Then the person gets the same tracking number and access code, and one complaint exists
+    assert again.status == 201
+    assert (again.json["tracking_no"], again.json["access_code"]) == (
+        first.json["tracking_no"],
+        first.json["access_code"],
+    )
+    assert _stored_complaints(portal) == 1
+
+
 def test_reusing_a_key_for_a_different_complaint_is_refused(api: Api) -> None:
     api.post("/api/complaints", complaint_payload(), Idempotency_Key="reused-key-0001")
     response = api.post("/api/complaints", complaint_payload(issue_type="price"), Idempotency_Key="reused-key-0001")
@@ -186,9 +206,9 @@ def test_personal_data_never_reaches_the_logs(
 def test_personal_data_and_access_codes_are_encrypted_in_every_table(api: Api, portal: Portal) -> None:
     created = api.post("/api/complaints", complaint_payload(), Idempotency_Key="stored-key-0001").json
     client = portal.store.client()
-    complaints = client.scan(TableName="ComplaintsTable")["Items"]
+    complaints = client.scan(TableName="ComplaintsTable")["Items"]  # the case and its submission receipt
     saved_responses = client.scan(TableName="IdempotencyTable")["Items"]
-    assert len(complaints) == len(saved_responses) == 1
+    assert (len(complaints), len(saved_responses)) == (2, 1)
     for secret in ("13912345678", "李小明", "xiaoming@example.com", "DD2026090112345", created["access_code"]):
         assert secret not in repr(complaints)
         assert secret not in repr(saved_responses)
@@ -208,4 +228,7 @@ def test_unknown_api_paths_and_methods_get_json_errors(api: Api) -> None:
 
 
 def _stored_complaints(portal: Portal) -> int:
-    return int(portal.store.client().scan(TableName="ComplaintsTable", Select="COUNT")["Count"])
+    scan = portal.store.client().scan(
+        TableName="ComplaintsTable", FilterExpression="sk = :case", ExpressionAttributeValues={":case": {"S": "CASE"}}
+    )
+    return len(scan["Items"])

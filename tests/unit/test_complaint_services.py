@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from portal.adapters.content_data import ContentData
 from portal.domain.complaints import ComplaintForm, ComplaintStatus
-from portal.domain.errors import Conflict, InvalidInput, NotFound
+from portal.domain.errors import Conflict, InvalidInput, NotFound, SubmissionKeyReused
 from portal.domain.working_days import CHINA_TZ
 from portal.handlers.complaint_schemas import ComplaintIn
 from portal.services.complaints import ComplaintPolicy, file_complaint, track_complaint
@@ -131,3 +131,50 @@ def test_a_wrong_code_and_an_unknown_number_are_refused_alike(
     with pytest.raises(NotFound) as refused:
         track_complaint(number, "WRONGCODE", policy=POLICY, repository=repository, clock=clock)
     assert refused.value.message == "没有找到这条投诉：请核对投诉编号和查询码"
+
+
+def test_a_repeated_submission_returns_the_first_complaint_and_code(
+    repository: InMemoryComplaints, clock: FixedClock
+) -> None:
+    # Given a complaint filed under a submission key
+    first = file_complaint(
+        form(),
+        policy=POLICY,
+        repository=repository,
+        clock=clock,
+        codes=ScriptedCodes(code="FIRST234"),
+        submission_key="key-1",
+    )
+
+    # When the same submission arrives again (the answer was lost, the idempotency record expired)
+    again = file_complaint(
+        form(),
+        policy=POLICY,
+        repository=repository,
+        clock=clock,
+        codes=ScriptedCodes(code="OTHER567"),
+        submission_key="key-1",
+    )
+
+    # Then no second complaint exists and the person gets the number and code they were first given
+    assert len(repository.items) == 1
+    assert again.complaint.tracking_no == first.complaint.tracking_no
+    assert again.access_code == "FIRST234"
+
+
+def test_a_submission_key_reused_for_different_content_is_refused(
+    repository: InMemoryComplaints, clock: FixedClock
+) -> None:
+    file_complaint(
+        form(), policy=POLICY, repository=repository, clock=clock, codes=ScriptedCodes(), submission_key="key-1"
+    )
+    with pytest.raises(SubmissionKeyReused):
+        file_complaint(
+            form(issue_type="price"),
+            policy=POLICY,
+            repository=repository,
+            clock=clock,
+            codes=ScriptedCodes(),
+            submission_key="key-1",
+        )
+    assert len(repository.items) == 1

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from portal.domain.complaints import (
     TimelineEntry,
 )
 from portal.domain.deadlines import Deadline
-from portal.ports import DuplicateKey, PersonalDataCipher
+from portal.ports import DuplicateKey, DuplicateSubmission, PersonalDataCipher, SubmissionReceipt
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -28,10 +29,18 @@ if TYPE_CHECKING:
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 CASE_SK = "CASE"
+RECEIPT_SK = "RECEIPT"
+RECEIPT_LIFETIME = timedelta(days=1)
 
 
 def complaint_key(tracking_no: str) -> dict[str, Any]:
     return {"pk": {"S": f"COMPLAINT#{tracking_no}"}, "sk": {"S": CASE_SK}}
+
+
+def receipt_key(submission_key: str) -> dict[str, Any]:
+    # Only a digest of the client's key is stored.
+    digest = hashlib.sha256(submission_key.encode()).hexdigest()
+    return {"pk": {"S": f"SUBMISSION#{digest}"}, "sk": {"S": RECEIPT_SK}}
 
 
 class DynamoDBComplaintRepository:
@@ -40,12 +49,52 @@ class DynamoDBComplaintRepository:
         self._table = table_name
         self._cipher = cipher
 
-    def add(self, complaint: Complaint) -> None:
+    def add(self, complaint: Complaint, receipt: SubmissionReceipt | None = None) -> None:
         item = {name: _serializer.serialize(value) for name, value in self._to_item(complaint).items()}
+        new_only = "attribute_not_exists(pk)"
+        if receipt is None:
+            try:
+                self._client.put_item(TableName=self._table, Item=item, ConditionExpression=new_only)
+            except self._client.exceptions.ConditionalCheckFailedException as error:
+                raise DuplicateKey(complaint.tracking_no) from error
+            return
+        receipt_item = self._receipt_item(receipt, complaint.received_at)
         try:
-            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except self._client.exceptions.ConditionalCheckFailedException as error:
-            raise DuplicateKey(complaint.tracking_no) from error
+            self._client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": new_only}},
+                    {"Put": {"TableName": self._table, "Item": receipt_item, "ConditionExpression": new_only}},
+                ]
+            )
+        except self._client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                existing = self.receipt(receipt.submission_key)
+                if existing is not None:
+                    raise DuplicateSubmission(existing) from error
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise DuplicateKey(complaint.tracking_no) from error
+            raise
+
+    def receipt(self, submission_key: str) -> SubmissionReceipt | None:
+        key = receipt_key(submission_key)
+        response = self._client.get_item(TableName=self._table, Key=key, ConsistentRead=True)
+        if "Item" not in response:
+            return None
+        item = response["Item"]
+        code = self._cipher.open(bytes(item["access_code"]["B"]), key["pk"]["S"]).decode()
+        return SubmissionReceipt(submission_key, item["fingerprint"]["S"], item["tracking_no"]["S"], code)
+
+    def _receipt_item(self, receipt: SubmissionReceipt, received_at: datetime) -> dict[str, Any]:
+        key = receipt_key(receipt.submission_key)
+        sealed = self._cipher.seal(receipt.access_code.encode(), key["pk"]["S"])
+        return {
+            **key,
+            "tracking_no": {"S": receipt.tracking_no},
+            "fingerprint": {"S": receipt.fingerprint},
+            "access_code": {"B": sealed},
+            "expires_at": {"N": str(int((received_at + RECEIPT_LIFETIME).timestamp()))},
+        }
 
     def get(self, tracking_no: str) -> Complaint | None:
         response = self._client.get_item(TableName=self._table, Key=complaint_key(tracking_no), ConsistentRead=True)

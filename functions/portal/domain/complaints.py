@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -173,6 +175,12 @@ def _content_errors(form: ComplaintForm, today: date) -> list[FieldError]:
             )
         )
     return errors
+
+
+def fingerprint(form: ComplaintForm) -> str:
+    """A digest of everything submitted: two submissions with the same fingerprint are the same complaint."""
+    canonical = json.dumps(asdict(form), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def register(

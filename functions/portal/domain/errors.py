@@ -37,3 +37,13 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class SubmissionKeyReused(DomainError):
+    """One Idempotency-Key sent with two different submissions."""
+
+    code = "idempotency_key_reused"
+    default_message = "同一个 Idempotency-Key 不能用于内容不同的提交，请换一个新的值"
+
+    def __init__(self, message: str = default_message) -> None:
+        super().__init__(message)

@@ -42,6 +42,7 @@ def submit_complaint(
             repository=deps.complaints,
             clock=deps.clock,
             codes=deps.codes,
+            submission_key=idempotency_key and f"POST /api/complaints {idempotency_key}",
         )
         status = ComplaintStatusOut.of(filed.view)
         accept_by = next((d.due_at for d in status.deadlines if d.step == "accept"), None)

@@ -27,7 +27,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from portal.bootstrap import container
-from portal.domain.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
+from portal.domain.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, SubmissionKeyReused
 from portal.handlers.validation_messages import to_field_errors
 from portal.ports import PersonalDataCipher
 
@@ -69,11 +69,9 @@ def new_resolver() -> APIGatewayRestResolver:
     def conflict(error: Conflict) -> Response[Any]:
         return error_response(409, error.code, error.message)
 
-    @app.exception_handler(IdempotencyValidationError)
-    def key_reused(_: IdempotencyValidationError) -> Response[Any]:
-        return error_response(
-            422, "idempotency_key_reused", "同一个 Idempotency-Key 不能用于内容不同的提交，请换一个新的值"
-        )
+    @app.exception_handler([IdempotencyValidationError, SubmissionKeyReused])
+    def key_reused(_: Exception) -> Response[Any]:
+        return error_response(422, SubmissionKeyReused.code, SubmissionKeyReused.default_message)
 
     @app.exception_handler(DomainError)
     def domain_error(error: DomainError) -> Response[Any]:
