@@ -48,7 +48,7 @@ typecheck: install
 test: install browser-deps lint typecheck
 	$(RUN) pytest
 
-bench: install browser-deps site
+bench: install
 	$(RUN) python -m benchmarks
 
 clean:

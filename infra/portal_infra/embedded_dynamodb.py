@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from portal_infra.embedded_transactions import TransactionEmulator
 from portal_infra.tables import create_tables
 from portal_infra.template import Table, Template
 
@@ -50,13 +51,22 @@ def _decode(mapping: dict[str, Any]) -> Any:
 class DurableClient:
     """Wraps a moto-backed boto3 DynamoDB client: one call at a time, writes journaled before returning."""
 
-    def __init__(self, client: Any, journal: Callable[[str, dict[str, Any]], None], lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        client: Any,
+        journal: Callable[[str, dict[str, Any]], None],
+        lock: threading.Lock,
+        transactions: TransactionEmulator,
+    ) -> None:
         self._client = client
         self._journal = journal
         self._lock = lock
+        self._transactions = transactions
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._client, name)
+        if name == "transact_write_items":
+            attribute = self._transactions.transact_write_items
         if name in WRITE_OPERATIONS:
 
             def write(**params: Any) -> Any:
@@ -105,7 +115,14 @@ class EmbeddedDynamoDB:
         return self.client()
 
     def client(self) -> DurableClient:
-        return DurableClient(self._raw, self._append, self._lock)
+        return DurableClient(self._raw, self._append, self._lock, self._transactions())
+
+    def _transactions(self) -> TransactionEmulator:
+        keys = {
+            name: [key["AttributeName"] for key in table.properties["KeySchema"]]
+            for name, table in self._tables.items()
+        }
+        return TransactionEmulator(self._raw, keys)
 
     def stop(self) -> None:
         with self._lock:
@@ -131,8 +148,16 @@ class EmbeddedDynamoDB:
             if entry["seq"] <= applied:
                 continue
             # A replay in order cannot fail a condition, but that must never stop a restart.
-            with contextlib.suppress(self._raw.exceptions.ConditionalCheckFailedException):
-                getattr(self._raw, entry["op"])(**entry["params"])
+            operation = (
+                self._transactions().transact_write_items
+                if entry["op"] == "transact_write_items"
+                else getattr(self._raw, entry["op"])
+            )
+            with contextlib.suppress(
+                self._raw.exceptions.ConditionalCheckFailedException,
+                self._raw.exceptions.TransactionCanceledException,
+            ):
+                operation(**entry["params"])
             applied = entry["seq"]
         self._sequence = applied
         self._write_snapshot()
