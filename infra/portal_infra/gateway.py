@@ -44,6 +44,9 @@ class Portal:
         self.template = template or Template()
         self.routes: list[Route] = self.template.routes()
         self.store = EmbeddedDynamoDB(self.state_dir, self.template)
+        # Handlers are CPU-bound Python: more of them at once than there are cores only adds GIL
+        # contention, so the rest wait their turn, as requests do for a Lambda concurrency limit.
+        self._running = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
     def start(self) -> None:
         from portal.bootstrap import Container, use_container
@@ -75,7 +78,8 @@ class Portal:
             if parameters is None:
                 continue
             if route.method == request.method:
-                return invoke(route, request, {k: unquote(v) for k, v in parameters.items()})
+                with self._running:
+                    return invoke(route, request, {k: unquote(v) for k, v in parameters.items()})
             allowed.append(route.method)
         if allowed:
             return _json(
