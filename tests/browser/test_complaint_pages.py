@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Locator, Page, Request, Route, expect
+from playwright.sync_api import APIResponse, Locator, Page, Request, Route, expect
 
 from tests.browser.conftest import RunningPortal
 from tests.gateway_process import request
@@ -98,7 +98,7 @@ def test_a_lost_response_is_retried_with_the_same_key_and_files_one_complaint(
 ) -> None:
     # Given a connection that drops the answer to the first submission after the server got it
     posts: list[Request] = []
-    dropped = []
+    dropped: list[APIResponse] = []
 
     def drop_first_answer(route: Route) -> None:
         posts.append(route.request)
