@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from portal.domain.complaints import ComplaintOptions
 from portal.domain.deadlines import DeadlineRule, RuleSet, Unit
@@ -44,6 +44,14 @@ class ComplaintFormData(_Strict):
     demands: dict[str, str]
     regions: dict[str, str]
     fields: dict[str, FieldText]
+
+    @model_validator(mode="after")
+    def _category_codes_are_unique(self) -> ComplaintFormData:
+        codes = [code for group in self.categories for code in group.choices]
+        repeated = sorted({code for code in codes if codes.count(code) > 1})
+        if repeated:
+            raise ValueError(f"category codes used in more than one group: {', '.join(repeated)}")
+        return self
 
 
 class PrivacyData(_Strict):
