@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: help install site serve test lint typecheck unit browser-deps bench clean
+.PHONY: help install site serve test lint typecheck browser-deps bench package clean
 
 help:
 	@echo "make serve   build the site and run the portal on http://127.0.0.1:$(PORT) (embedded mode)"
@@ -18,7 +18,7 @@ help:
 	@echo "make bench   measure import time, latency and throughput"
 
 $(UV):
-	python3 -m venv .tools || { apt-get install -y -qq python3-venv && python3 -m venv .tools; }
+	python3 -m venv .tools || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv .tools; }
 	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
@@ -51,5 +51,12 @@ test: install browser-deps lint typecheck
 bench: install
 	$(RUN) python -m benchmarks
 
+# What `sam build` packages from functions/: the same content/data the site uses, and the
+# locked runtime dependencies.
+package: install
+	rm -rf functions/portal/_data
+	cp -r content/data functions/portal/_data
+	$(UV) export --frozen --no-dev --no-hashes --no-emit-project --quiet -o functions/requirements.txt
+
 clean:
-	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache functions/portal/_data functions/requirements.txt

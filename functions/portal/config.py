@@ -16,7 +16,8 @@ class Settings(BaseModel):
 
     complaints_table: str = "portal-complaints"
     idempotency_table: str = "portal-idempotency"
-    data_dir: Path = _PACKAGED_DATA if _PACKAGED_DATA.is_dir() else _REPOSITORY_DATA
+    # In the repository the organizers' files themselves; in the Lambda artifact the copy packaged with it.
+    data_dir: Path = _REPOSITORY_DATA if _REPOSITORY_DATA.is_dir() else _PACKAGED_DATA
     rule_set: str | None = None
     pii_key_file: Path | None = None
     pii_kms_key_id: str | None = None
