@@ -98,6 +98,7 @@ class EmbeddedDynamoDB:
         self._mock: Any = None
         self._raw: Any = None
         self._tables: dict[str, Table] = {}
+        self._transactions: Any = None
 
     def start(self) -> DurableClient:
         import boto3
@@ -110,19 +111,17 @@ class EmbeddedDynamoDB:
         self._mock.start()
         self._raw = boto3.client("dynamodb", region_name=os.environ["AWS_DEFAULT_REGION"])
         self._tables = create_tables(self._raw, self.template)
+        keys = {
+            name: [key["AttributeName"] for key in table.properties["KeySchema"]]
+            for name, table in self._tables.items()
+        }
+        self._transactions = TransactionEmulator(self._raw, keys)
         self._restore()
         self._journal_file = self._journal_path.open("a", encoding="utf-8")
         return self.client()
 
     def client(self) -> DurableClient:
-        return DurableClient(self._raw, self._append, self._lock, self._transactions())
-
-    def _transactions(self) -> TransactionEmulator:
-        keys = {
-            name: [key["AttributeName"] for key in table.properties["KeySchema"]]
-            for name, table in self._tables.items()
-        }
-        return TransactionEmulator(self._raw, keys)
+        return DurableClient(self._raw, self._append, self._lock, self._transactions)
 
     def stop(self) -> None:
         with self._lock:
@@ -149,7 +148,7 @@ class EmbeddedDynamoDB:
                 continue
             # A replay in order cannot fail a condition, but that must never stop a restart.
             operation = (
-                self._transactions().transact_write_items
+                self._transactions.transact_write_items
                 if entry["op"] == "transact_write_items"
                 else getattr(self._raw, entry["op"])
             )

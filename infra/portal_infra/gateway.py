@@ -53,10 +53,8 @@ class Portal:
         from portal.config import Settings
 
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        for name, value in self.template.function_environment().items():
-            if name != "PII_KMS_KEY_ID":
-                os.environ[name] = value
-        os.environ.pop("PII_KMS_KEY_ID", None)
+        os.environ.update(self.template.function_environment())
+        os.environ.pop("PII_KMS_KEY_ID", None)  # embedded mode seals personal data with a local key
         os.environ["PII_KEY_FILE"] = str(_secret_file(self.state_dir / "personal-data.key", lambda: os.urandom(32)))
         os.environ.setdefault("POWERTOOLS_DEV", "false")
         client = self.store.start()
