@@ -10,10 +10,11 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: help install site serve test lint typecheck browser-deps bench package clean
+.PHONY: help install site serve sweep test lint typecheck browser-deps bench package clean
 
 help:
 	@echo "make serve   build the site and run the portal on http://127.0.0.1:$(PORT) (embedded mode)"
+	@echo "make sweep   flag overdue complaints and post organizer notices once (embedded mode)"
 	@echo "make test    lint, type-check, import rules, cfn-lint, every test (installs what it needs)"
 	@echo "make bench   measure import time, latency and throughput"
 
@@ -32,6 +33,10 @@ site: install
 
 serve: site
 	$(RUN) python -m portal_infra.gateway --port $(PORT)
+
+# Run the overdue-complaint sweep once (the running gateway also runs it on its own timer).
+sweep: install
+	$(RUN) python -m portal_infra.sweep
 
 browser-deps:
 	sh infra/install-browser-deps.sh

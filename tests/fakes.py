@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from portal.domain.complaints import Complaint
-from portal.ports import DuplicateKey, DuplicateSubmission, SubmissionReceipt
+from portal.domain.complaints import FINAL_STATUSES, Complaint, PersonalData
+from portal.domain.working_days import CHINA_TZ
+from portal.ports import AccessRecord, DuplicateKey, DuplicateSubmission, Notice, StaleVersion, SubmissionReceipt
 
 
 class InMemoryComplaints:
@@ -28,6 +30,74 @@ class InMemoryComplaints:
 
     def get(self, tracking_no: str) -> Complaint | None:
         return self.items.get(tracking_no)
+
+    def save(self, complaint: Complaint) -> None:
+        with self._lock:
+            stored = self.items.get(complaint.tracking_no)
+            if stored is None or stored.version != complaint.version - 1:
+                raise StaleVersion(complaint.tracking_no)
+            self.items[complaint.tracking_no] = complaint
+
+    def received_between(self, first: date, last: date) -> Iterator[Complaint]:
+        chosen = [c for c in self.items.values() if first <= c.received_at.astimezone(CHINA_TZ).date() <= last]
+        for complaint in sorted(chosen, key=lambda c: c.received_at):
+            yield _withheld(complaint)
+
+    def open_cases(self) -> Iterator[Complaint]:
+        for complaint in list(self.items.values()):
+            if complaint.status not in FINAL_STATUSES:
+                yield _withheld(complaint)
+
+
+def _withheld(complaint: Complaint) -> Complaint:
+    if complaint.personal_data is not PersonalData.PRESENT:
+        return complaint
+    form = complaint.form
+    form = replace(
+        form,
+        complainant=replace(form.complainant, name="", phone="", email=None),
+        product=replace(form.product, order_no=None),
+    )
+    return replace(complaint, form=form, personal_data=PersonalData.WITHHELD)
+
+
+class InMemoryAccessLog:
+    def __init__(self) -> None:
+        self.records: list[AccessRecord] = []
+
+    def record(self, entry: AccessRecord) -> None:
+        self.records.append(entry)
+
+    def for_complaint(self, tracking_no: str) -> list[AccessRecord]:
+        return [r for r in self.records if tracking_no in r.tracking_nos]
+
+
+class InMemoryOutbox:
+    def __init__(self) -> None:
+        self.notices: dict[str, Notice] = {}
+
+    def post(self, notice: Notice) -> bool:
+        if notice.id in self.notices:
+            return False
+        self.notices[notice.id] = notice
+        return True
+
+    def unsent(self) -> list[Notice]:
+        return [n for n in self.notices.values() if n.sent_at is None]
+
+    def mark_sent(self, notice: Notice, at: datetime) -> None:
+        self.notices[notice.id] = replace(notice, sent_at=at)
+
+    def recent(self, limit: int) -> list[Notice]:
+        return sorted(self.notices.values(), key=lambda n: n.created_at, reverse=True)[:limit]
+
+
+@dataclass
+class RecordingNotifier:
+    sent: list[Notice] = field(default_factory=list)
+
+    def send(self, notice: Notice) -> None:
+        self.sent.append(notice)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 _PACKAGED_DATA = Path(__file__).parent / "_data"
 _REPOSITORY_DATA = Path(__file__).resolve().parents[2] / "content" / "data"
@@ -21,8 +21,14 @@ class Settings(BaseModel):
     rule_set: str | None = None
     pii_key_file: Path | None = None
     pii_kms_key_id: str | None = None
+    admin_token_file: Path | None = None
+    notices_topic_arn: str | None = None
+    retention_years: int = Field(default=3, ge=1, le=30)
     max_body_bytes: int = 64 * 1024
     idempotency_ttl_seconds: int = 3600
+    evidence_bucket: str | None = None  # AWS: the private S3 bucket for evidence files
+    evidence_dir: Path | None = None  # embedded mode: evidence files on disk, with…
+    evidence_key_file: Path | None = None  # …the key that signs local upload policies and links
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -33,5 +39,11 @@ class Settings(BaseModel):
             "rule_set": "RULE_SET",
             "pii_key_file": "PII_KEY_FILE",
             "pii_kms_key_id": "PII_KMS_KEY_ID",
+            "evidence_bucket": "EVIDENCE_BUCKET",
+            "evidence_dir": "EVIDENCE_DIR",
+            "evidence_key_file": "EVIDENCE_KEY_FILE",
+            "admin_token_file": "ADMIN_TOKEN_FILE",
+            "notices_topic_arn": "NOTICES_TOPIC_ARN",
+            "retention_years": "RETENTION_YEARS",
         }
         return cls.model_validate({field: os.environ[env] for field, env in names.items() if os.environ.get(env)})

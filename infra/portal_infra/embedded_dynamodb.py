@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import threading
@@ -46,6 +47,10 @@ def _decode(mapping: dict[str, Any]) -> Any:
     if set(mapping) == {"__bytes__"}:
         return base64.b64decode(mapping["__bytes__"])
     return mapping
+
+
+class StateInUse(RuntimeError):
+    """Another process holds the state directory."""
 
 
 class DurableClient:
@@ -99,6 +104,7 @@ class EmbeddedDynamoDB:
         self._raw: Any = None
         self._tables: dict[str, Table] = {}
         self._transactions: Any = None
+        self._state_lock: Any = None
 
     def start(self) -> DurableClient:
         import boto3
@@ -107,6 +113,7 @@ class EmbeddedDynamoDB:
         for name, value in FAKE_CREDENTIALS.items():
             os.environ.setdefault(name, value)
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._hold_state_dir()
         self._mock = mock_aws()
         self._mock.start()
         self._raw = boto3.client("dynamodb", region_name=os.environ["AWS_DEFAULT_REGION"])
@@ -123,11 +130,25 @@ class EmbeddedDynamoDB:
     def client(self) -> DurableClient:
         return DurableClient(self._raw, self._append, self._lock, self._transactions)
 
+    def _hold_state_dir(self) -> None:
+        """Two processes replaying and appending one journal would corrupt it: the second one stops."""
+        holder = (self.state_dir / ".lock").open("a")
+        try:
+            fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder.close()
+            message = f"{self.state_dir} is in use by another portal process (is `make serve` running?)"
+            raise StateInUse(message) from None
+        self._state_lock = holder
+
     def stop(self) -> None:
         with self._lock:
             if self._journal_file is not None:
                 self._journal_file.close()
                 self._journal_file = None
+            if self._state_lock is not None:
+                self._state_lock.close()  # closing releases the flock
+                self._state_lock = None
         if self._mock is not None:
             self._mock.stop()
             self._mock = None

@@ -9,6 +9,7 @@ under the state directory. The organizer token is created in <state>/admin-token
 from __future__ import annotations
 
 import argparse
+import hmac
 import json
 import mimetypes
 import os
@@ -16,16 +17,19 @@ import secrets
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from portal_infra.embedded_dynamodb import EmbeddedDynamoDB
-from portal_infra.lambda_runtime import HttpRequest, HttpResponse, invoke
+from portal_infra.lambda_runtime import HttpRequest, HttpResponse, LocalContext, invoke, load_handler
+from portal_infra.local_objects import MAX_OBJECT_REQUEST_BYTES, OBJECTS_PREFIX, LocalObjects
 from portal_infra.template import REPOSITORY, Route, Template
 
 API_PREFIX = "/api/"
+LOCAL_PREFIX = "/_local/"
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
 SECURITY_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
@@ -44,9 +48,11 @@ class Portal:
         self.template = template or Template()
         self.routes: list[Route] = self.template.routes()
         self.store = EmbeddedDynamoDB(self.state_dir, self.template)
-        # Handlers are CPU-bound Python: more of them at once than there are cores only adds GIL
-        # contention, so the rest wait their turn, as requests do for a Lambda concurrency limit.
-        self._running = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+        self.objects = LocalObjects(self.state_dir / "evidence")  # S3's part: evidence files
+        # One handler at a time, as in one Lambda execution environment: Powertools keeps the current
+        # event in class attributes shared by every resolver, so two threads would read each other's
+        # request. The others wait their turn, as requests do for a Lambda concurrency limit.
+        self._running = threading.Lock()
 
     def start(self) -> None:
         from portal.bootstrap import Container, use_container
@@ -55,7 +61,13 @@ class Portal:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         os.environ.update(self.template.function_environment())
         os.environ.pop("PII_KMS_KEY_ID", None)  # embedded mode seals personal data with a local key
+        os.environ.pop("NOTICES_TOPIC_ARN", None)  # and keeps organizer notices in the outbox
+        os.environ["ADMIN_TOKEN_FILE"] = str(self.admin_token_file)
         os.environ["PII_KEY_FILE"] = str(_secret_file(self.state_dir / "personal-data.key", lambda: os.urandom(32)))
+        os.environ.pop("EVIDENCE_BUCKET", None)  # evidence files stay under the state directory
+        os.environ.update(
+            self.objects.environment(_secret_file(self.state_dir / "evidence.key", lambda: os.urandom(32)))
+        )
         os.environ.setdefault("POWERTOOLS_DEV", "false")
         client = self.store.start()
         use_container(Container(Settings.from_env(), dynamodb_client=client))
@@ -64,9 +76,44 @@ class Portal:
         self.store.stop()
 
     @property
+    def admin_token_file(self) -> Path:
+        return _secret_file(self.state_dir / "admin-token", lambda: secrets.token_urlsafe(32).encode())
+
+    @property
     def admin_token(self) -> str:
-        path = _secret_file(self.state_dir / "admin-token", lambda: secrets.token_urlsafe(32).encode())
-        return path.read_text(encoding="utf-8").strip()
+        return self.admin_token_file.read_text(encoding="utf-8").strip()
+
+    def run_scheduled(self, function: str) -> dict[str, Any]:
+        """Run a scheduled function once, as EventBridge Scheduler would, between API requests."""
+        scheduled = {s.function: s for s in self.template.scheduled_functions()}[function]
+        event = {"source": "aws.scheduler", "detail-type": "Scheduled Event", "detail": {}, "resources": []}
+        with self._running:
+            return dict(load_handler(scheduled.handler)(event, LocalContext(function, 512, 300)))
+
+    def run_schedules(self, stop: threading.Event, every_seconds: float | None = None) -> None:
+        """Run each scheduled function on its rate (or every `every_seconds`) until `stop` is set."""
+        schedules = self.template.scheduled_functions()
+        due = {s.function: time.monotonic() + (every_seconds or s.every_seconds) for s in schedules}
+        while not stop.wait(1.0):
+            for s in schedules:
+                if time.monotonic() >= due[s.function]:
+                    due[s.function] = time.monotonic() + (every_seconds or s.every_seconds)
+                    try:
+                        self.run_scheduled(s.function)
+                    except Exception as error:  # a failed sweep must not stop the timer
+                        sys.stderr.write(f"scheduled {s.function} failed: {type(error).__name__}\n")
+
+    def handle_local(self, request: HttpRequest) -> HttpResponse:
+        """`POST /_local/scheduled/<Function>` with the organizer token: what `make sweep` calls while
+        the gateway holds the state directory."""
+        function = urlsplit(request.target).path.removeprefix(LOCAL_PREFIX + "scheduled/")
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if request.method != "POST" or not hmac.compare_digest(token.encode(), self.admin_token.encode()):
+            return _json(401, "unauthorized", "需要组织者令牌")
+        if function not in {s.function for s in self.template.scheduled_functions()}:
+            return _json(404, "no_such_function", "没有这个定时任务")
+        body = json.dumps(self.run_scheduled(function), ensure_ascii=False).encode()
+        return HttpResponse(200, [("Content-Type", "application/json; charset=utf-8")], body)
 
     def handle_api(self, request: HttpRequest) -> HttpResponse:
         path = urlsplit(request.target).path
@@ -146,11 +193,17 @@ def make_request_handler(portal: Portal) -> type[BaseHTTPRequestHandler]:
 
         def _dispatch(self, send_body: bool = True) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_REQUEST_BYTES:
+            if length > (MAX_OBJECT_REQUEST_BYTES if self.path.startswith(OBJECTS_PREFIX) else MAX_REQUEST_BYTES):
                 self._send(_json(413, "body_too_large", "提交的内容太大"), send_body, close=True)
                 return
             body = self.rfile.read(length) if length else b""
-            if self.path.startswith(API_PREFIX) or self.path == API_PREFIX.rstrip("/"):
+            if self.path.startswith(OBJECTS_PREFIX):
+                request = HttpRequest(self.command, self.path, dict(self.headers.items()), body, self.client_address[0])
+                response = portal.objects.handle(request)
+            elif self.path.startswith(LOCAL_PREFIX):
+                request = HttpRequest(self.command, self.path, dict(self.headers.items()), body, self.client_address[0])
+                response = portal.handle_local(request)
+            elif self.path.startswith(API_PREFIX) or self.path == API_PREFIX.rstrip("/"):
                 request = HttpRequest(self.command, self.path, dict(self.headers.items()), body, self.client_address[0])
                 response = portal.handle_api(request)
             elif self.command in {"GET", "HEAD"}:
@@ -192,13 +245,18 @@ def main(argv: list[str] | None = None) -> int:
     portal.start()
     server = ThreadingHTTPServer((args.host, args.port), make_request_handler(portal))
     server.daemon_threads = True
+    stop_timers = threading.Event()
+    every = float(os.environ["PORTAL_SCHEDULE_SECONDS"]) if os.environ.get("PORTAL_SCHEDULE_SECONDS") else None
+    threading.Thread(target=portal.run_schedules, args=(stop_timers, every), daemon=True).start()
 
     def shut_down(*_: Any) -> None:
+        stop_timers.set()
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
     url = f"http://{args.host}:{server.server_address[1]}/"
+    (portal.state_dir / "gateway-url").write_text(url, encoding="utf-8")
     print(f"3·15 portal running at {url}", flush=True)
     print(f"organizer token: {portal.admin_token}  (kept in {portal.state_dir / 'admin-token'})", flush=True)
     print("Press Ctrl-C to stop.", flush=True)

@@ -101,6 +101,19 @@ class Template:
                 )
         return routes
 
+    def scheduled_functions(self) -> list[ScheduledFunction]:
+        """Functions with a `rate(...)` schedule, for the local gateway's timer."""
+        found = []
+        for logical_id, resource in self.resources.items():
+            if resource["Type"] != "AWS::Serverless::Function":
+                continue
+            for event in resource["Properties"].get("Events", {}).values():
+                if event["Type"] in ("Schedule", "ScheduleV2"):
+                    expression = event["Properties"]["ScheduleExpression"]
+                    seconds = _rate_seconds(expression)
+                    found.append(ScheduledFunction(logical_id, resource["Properties"]["Handler"], seconds))
+        return found
+
     def function_environment(self) -> dict[str, str]:
         """Every function's environment, references to resources resolved to their logical IDs.
 
@@ -121,4 +134,23 @@ class Template:
             target = value["Ref"]
             parameter = self.document.get("Parameters", {}).get(target)
             return str(parameter.get("Default", "")) if parameter else str(target)
+        if isinstance(value, dict) and "Fn::GetAtt" in value:
+            return str(value["Fn::GetAtt"][0])  # locally a resource is known by its logical ID
         return str(value)
+
+
+@dataclass(frozen=True)
+class ScheduledFunction:
+    function: str
+    handler: str
+    every_seconds: int
+
+
+_RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
+
+
+def _rate_seconds(expression: str) -> int:
+    found = re.fullmatch(r"rate\((\d+) (\w+)\)", expression.strip())
+    if not found or found.group(2) not in _RATE_UNITS:
+        raise ValueError(f"only rate(...) schedules run locally, not {expression!r}")
+    return int(found.group(1)) * _RATE_UNITS[found.group(2)]

@@ -11,11 +11,11 @@ import boto3
 import pytest
 from cryptography.exceptions import InvalidTag
 from moto import mock_aws
-from portal.adapters.dynamodb_complaints import DynamoDBComplaintRepository, complaint_key
-from portal.adapters.personal_data_cipher import KmsEnvelopeCipher, LocalKeyCipher
+from portal.adapters.complaint_items import complaint_key
+from portal.adapters.dynamodb_complaints import DynamoDBComplaintRepository
+from portal.adapters.personal_data_cipher import DataMaskingCipher, LocalKeyCipher
 from portal.domain.codes import hash_access_code
 from portal.domain.complaints import register
-from portal.domain.deadlines import Deadline
 from portal.domain.working_days import CHINA_TZ
 from portal.handlers.complaint_schemas import ComplaintIn
 from portal.ports import DuplicateKey, DuplicateSubmission, SubmissionReceipt
@@ -36,8 +36,7 @@ def dynamodb() -> Iterator[Any]:
 
 def a_complaint(tracking_no: str = "TS-1234-5678-9012") -> Any:
     form = ComplaintIn.model_validate(complaint_payload()).to_form()
-    deadline = Deadline("accept", "受理", datetime(2026, 10, 15, 23, 59, 59, tzinfo=CHINA_TZ), "第四十六条", False)
-    return register(form, tracking_no, hash_access_code("K7M2Q9XP"), RECEIVED, [deadline])
+    return register(form, tracking_no, hash_access_code("K7M2Q9XP"), RECEIVED, "consumer_law_art46")
 
 
 def test_the_tables_come_from_template_yaml_with_their_ttl(dynamodb: Any) -> None:
@@ -84,17 +83,17 @@ def test_personal_data_copied_onto_another_record_does_not_decrypt(dynamodb: Any
         repository.get("TS-2222-2222-2222")
 
 
-def test_the_kms_cipher_stores_only_a_wrapped_data_key_and_binds_the_record() -> None:
+def test_on_aws_personal_data_is_sealed_by_data_masking_with_kms_and_bound_to_its_record() -> None:
     with mock_aws():
         kms = boto3.client("kms", region_name="cn-north-1")
-        key_id = kms.create_key(Description="personal data")["KeyMetadata"]["KeyId"]
-        cipher = KmsEnvelopeCipher(kms, key_id)
+        key_arn = kms.create_key(Description="personal data")["KeyMetadata"]["Arn"]
+        cipher = DataMaskingCipher(key_arn)
 
-        sealed = cipher.seal(b"13912345678", "TS-1234-5678-9012")
+        sealed = cipher.seal("13912345678 李小明".encode(), "TS-1234-5678-9012")
 
         assert b"13912345678" not in sealed
-        assert cipher.open(sealed, "TS-1234-5678-9012") == b"13912345678"
-        with pytest.raises(Exception):  # noqa: B017, PT011 - KMS refuses the wrong encryption context
+        assert cipher.open(sealed, "TS-1234-5678-9012") == "13912345678 李小明".encode()
+        with pytest.raises(Exception):  # noqa: B017, PT011 - the encryption context does not match
             cipher.open(sealed, "TS-9999-9999-9999")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto import mock_aws
-from portal.adapters.personal_data_cipher import KmsEnvelopeCipher, LocalKeyCipher
+from portal.adapters.personal_data_cipher import DataMaskingCipher, LocalKeyCipher
 from portal.bootstrap import Container
 from portal.config import Settings
 
@@ -16,9 +16,9 @@ from portal.config import Settings
 def test_on_aws_personal_data_is_sealed_with_kms() -> None:
     with mock_aws():
         kms = boto3.client("kms", region_name="cn-north-1")
-        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
-        container = Container(Settings(pii_kms_key_id=key_id), kms_client=kms)
-        assert isinstance(container.personal_data_cipher, KmsEnvelopeCipher)
+        key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+        container = Container(Settings(pii_kms_key_id=key_arn))
+        assert isinstance(container.personal_data_cipher, DataMaskingCipher)
 
 
 def test_in_embedded_mode_personal_data_is_sealed_with_the_local_key(tmp_path: Path) -> None:

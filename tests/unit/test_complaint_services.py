@@ -46,7 +46,7 @@ def test_a_filed_complaint_gets_a_tracking_number_an_access_code_and_an_acceptan
     assert stored.status is ComplaintStatus.SUBMITTED
     assert filed.access_code == "K7M2Q9XP"
     assert filed.access_code not in stored.access_code_hash
-    assert [d.due_at for d in stored.deadlines] == [datetime(2026, 12, 2, 23, 59, 59, tzinfo=CHINA_TZ)]
+    assert [d.deadline.due_at for d in filed.view.deadlines] == [datetime(2026, 12, 2, 23, 59, 59, tzinfo=CHINA_TZ)]
     assert filed.view.timeline[0].note
 
 

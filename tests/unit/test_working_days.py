@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from portal.adapters.content_data import CalendarOverridesData, CalendarYear
 from portal.adapters.working_calendar import OfficialWorkingCalendar
-from portal.domain.deadlines import DeadlineRule, RuleSet, Unit, deadlines_starting
+from portal.domain.deadlines import DeadlineRule, Happening, RuleSet, Unit, deadlines_for
 from portal.domain.working_days import CHINA_TZ, add_working_days
 
 OFFICIAL = OfficialWorkingCalendar(CalendarOverridesData(years={}))
@@ -15,7 +15,7 @@ SEVEN_WORKING_DAYS = RuleSet(
     id="t",
     name="t",
     basis="消费者权益保护法第四十六条",
-    rules=(DeadlineRule("accept", "受理", 7, Unit.WORKING_DAYS, "received"),),
+    rules=(DeadlineRule("accept", "受理", 7, Unit.WORKING_DAYS, "received", ("accept",)),),
 )
 
 
@@ -25,7 +25,7 @@ def test_a_complaint_received_before_national_day_is_due_after_the_holiday_count
     received = datetime(2026, 9, 30, 16, 30, tzinfo=CHINA_TZ)
 
     # When the 7-working-day acceptance deadline is computed
-    [deadline] = deadlines_starting(SEVEN_WORKING_DAYS, "received", received, OFFICIAL)
+    [deadline] = deadlines_for(SEVEN_WORKING_DAYS, [Happening("received", received)], OFFICIAL, received)
 
     # Then the days counted are 10-08, 10-09, 10-10 (Sat, make-up), 10-12, 10-13, 10-14, 10-15
     assert deadline.due_at == datetime(2026, 10, 15, 23, 59, 59, tzinfo=CHINA_TZ)
@@ -71,15 +71,15 @@ def test_hour_and_calendar_day_rules_ignore_the_working_calendar() -> None:
         name="企业",
         basis="企业制度",
         rules=(
-            DeadlineRule("contact", "联系", 24, Unit.HOURS, "received"),
-            DeadlineRule("collect", "归档", 5, Unit.CALENDAR_DAYS, "received"),
-            DeadlineRule("mediate", "调解", 45, Unit.WORKING_DAYS, "accepted"),
+            DeadlineRule("contact", "联系", 24, Unit.HOURS, "received", ()),
+            DeadlineRule("collect", "归档", 5, Unit.CALENDAR_DAYS, "received", ()),
+            DeadlineRule("mediate", "调解", 45, Unit.WORKING_DAYS, "accept", ("close",)),
         ),
     )
     received = datetime(2026, 10, 1, 9, 0, tzinfo=CHINA_TZ)
 
     # When the deadlines that start on receipt are computed
-    deadlines = {d.step: d.due_at for d in deadlines_starting(rules, "received", received, OFFICIAL)}
+    deadlines = {d.step: d.due_at for d in deadlines_for(rules, [Happening("received", received)], OFFICIAL, received)}
 
     # Then hours run straight through the holiday, days end at midnight, and later steps wait
     assert deadlines == {

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from portal.domain.complaints import ComplaintOptions
-from portal.domain.deadlines import DeadlineRule, RuleSet, Unit
+from portal.domain.deadlines import DeadlineRule, Period, RuleSet, Unit
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -66,12 +66,19 @@ class RuleData(_Strict):
     amount: int
     unit: Unit
     starts_on: str
+    ends_on: list[str]
+
+
+class PeriodData(_Strict):
+    amount: int = Field(ge=1)
+    unit: Unit
 
 
 class RuleSetData(_Strict):
     name: str
     basis: str
     rules: list[RuleData]
+    dispute_window: PeriodData
 
 
 class DeadlineRulesData(_Strict):
@@ -131,7 +138,10 @@ class ContentData:
             id=chosen,
             name=data.name,
             basis=data.basis,
-            rules=tuple(DeadlineRule(r.step, r.label, r.amount, r.unit, r.starts_on) for r in data.rules),
+            rules=tuple(
+                DeadlineRule(r.step, r.label, r.amount, r.unit, r.starts_on, tuple(r.ends_on)) for r in data.rules
+            ),
+            dispute_window=Period(data.dispute_window.amount, data.dispute_window.unit),
         )
 
     def _load(self, name: str, model: type[ModelT]) -> ModelT:

@@ -3,38 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import json
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from portal.domain.complaints import (
-    Business,
-    Complainant,
-    Complaint,
-    ComplaintForm,
-    ComplaintStatus,
-    Consents,
-    Product,
-    TimelineEntry,
-)
-from portal.domain.deadlines import Deadline
-from portal.ports import DuplicateKey, DuplicateSubmission, PersonalDataCipher, SubmissionReceipt
+from portal.adapters.complaint_items import OPEN_SHARDS, complaint_key, expiry, from_item, month_key, to_item
+from portal.domain.complaints import Complaint
+from portal.domain.working_days import CHINA_TZ
+from portal.ports import DuplicateKey, DuplicateSubmission, PersonalDataCipher, StaleVersion, SubmissionReceipt
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
-CASE_SK = "CASE"
 RECEIPT_SK = "RECEIPT"
 RECEIPT_LIFETIME = timedelta(days=1)
-
-
-def complaint_key(tracking_no: str) -> dict[str, Any]:
-    return {"pk": {"S": f"COMPLAINT#{tracking_no}"}, "sk": {"S": CASE_SK}}
 
 
 def receipt_key(submission_key: str) -> dict[str, Any]:
@@ -50,7 +36,7 @@ class DynamoDBComplaintRepository:
         self._cipher = cipher
 
     def add(self, complaint: Complaint, receipt: SubmissionReceipt | None = None) -> None:
-        item = {name: _serializer.serialize(value) for name, value in self._to_item(complaint).items()}
+        item = {name: _serializer.serialize(value) for name, value in to_item(complaint, self._cipher).items()}
         new_only = "attribute_not_exists(pk)"
         if receipt is None:
             try:
@@ -93,106 +79,58 @@ class DynamoDBComplaintRepository:
             "tracking_no": {"S": receipt.tracking_no},
             "fingerprint": {"S": receipt.fingerprint},
             "access_code": {"B": sealed},
-            "expires_at": {"N": str(int((received_at + RECEIPT_LIFETIME).timestamp()))},
+            "expires_at": {"N": expiry(received_at, RECEIPT_LIFETIME)},
         }
 
     def get(self, tracking_no: str) -> Complaint | None:
         response = self._client.get_item(TableName=self._table, Key=complaint_key(tracking_no), ConsistentRead=True)
         if "Item" not in response:
             return None
-        item = {name: _deserializer.deserialize(value) for name, value in response["Item"].items()}
-        return self._from_item(item)
+        return from_item(_plain(response["Item"]), self._cipher, with_personal_data=True)
 
-    def _to_item(self, complaint: Complaint) -> dict[str, Any]:
-        form = complaint.form
-        personal = {
-            "name": form.complainant.name,
-            "phone": form.complainant.phone,
-            "email": form.complainant.email,
-            "order_no": form.product.order_no,
-        }
-        sealed = self._cipher.seal(json.dumps(personal, ensure_ascii=False).encode(), complaint.tracking_no)
-        received = complaint.received_at.isoformat()
-        return {
-            **{key: value["S"] for key, value in complaint_key(complaint.tracking_no).items()},
-            "gsi1pk": f"MONTH#{complaint.received_at:%Y-%m}",
-            "gsi1sk": f"{received}#{complaint.tracking_no}",
-            "tracking_no": complaint.tracking_no,
-            "status": complaint.status.value,
-            "version": complaint.version,
-            "received_at": received,
-            "access_code_hash": complaint.access_code_hash,
-            "personal_data": Binary(sealed),
-            "region": form.complainant.region,
-            "business": {
-                "name": form.business.name,
-                "address": form.business.address,
-                "platform": form.business.platform,
-            },
-            "product": {
-                "name": form.product.name,
-                "category": form.product.category,
-                "purchased_on": form.product.purchased_on.isoformat(),
-                "amount": form.product.amount,
-            },
-            "issue_type": form.issue_type,
-            "description": form.description,
-            "demands": list(form.demands),
-            "consents": {
-                "privacy_notice_version": form.consents.privacy_notice_version,
-                "forward_to_business": form.consents.forward_to_business,
-                "publish_case": form.consents.publish_case,
-                "given_at": received,
-            },
-            "deadlines": [
-                {
-                    "step": d.step,
-                    "label": d.label,
-                    "due_at": d.due_at.isoformat(),
-                    "basis": d.basis,
-                    "provisional": d.provisional,
-                }
-                for d in complaint.deadlines
-            ],
-            "timeline": [
-                {"at": e.at.isoformat(), "status": e.status.value, "note": e.note} for e in complaint.timeline
-            ],
-        }
+    def save(self, complaint: Complaint) -> None:
+        item = {name: _serializer.serialize(value) for name, value in to_item(complaint, self._cipher).items()}
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=item,
+                ConditionExpression="version = :previous",
+                ExpressionAttributeValues={":previous": {"N": str(complaint.version - 1)}},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException as error:
+            raise StaleVersion(complaint.tracking_no) from error
 
-    def _from_item(self, item: dict[str, Any]) -> Complaint:
-        tracking_no = item["tracking_no"]
-        personal = json.loads(self._cipher.open(bytes(item["personal_data"]), tracking_no))
-        business, product, consents = item["business"], item["product"], item["consents"]
-        form = ComplaintForm(
-            complainant=Complainant(personal["name"], personal["phone"], personal["email"], item["region"]),
-            business=Business(business["name"], business.get("address"), business.get("platform")),
-            product=Product(
-                name=product["name"],
-                category=product["category"],
-                purchased_on=date.fromisoformat(product["purchased_on"]),
-                amount=Decimal(product["amount"]),
-                order_no=personal["order_no"],
-            ),
-            issue_type=item["issue_type"],
-            description=item["description"],
-            demands=tuple(item["demands"]),
-            consents=Consents(
-                consents["privacy_notice_version"], consents["forward_to_business"], consents["publish_case"]
-            ),
-        )
-        return Complaint(
-            tracking_no=tracking_no,
-            access_code_hash=item["access_code_hash"],
-            status=ComplaintStatus(item["status"]),
-            received_at=datetime.fromisoformat(item["received_at"]),
-            form=form,
-            deadlines=tuple(
-                Deadline(d["step"], d["label"], datetime.fromisoformat(d["due_at"]), d["basis"], d["provisional"])
-                for d in item["deadlines"]
-            ),
-            timeline=tuple(
-                TimelineEntry(datetime.fromisoformat(e["at"]), ComplaintStatus(e["status"]), e["note"])
-                for e in item["timeline"]
-            ),
-            version=int(item["version"]),
-        )
+    def received_between(self, first: date, last: date) -> Iterator[Complaint]:
+        # Month partitions by China date; a day either side catches items keyed before that rule.
+        low, high = first - timedelta(days=1), last + timedelta(days=1)
+        months = sorted({month_key(low + timedelta(days=n)) for n in range((high - low).days + 1)})
+        for month in months:
+            for item in self._query("by_month", "gsi1pk", month):
+                complaint = from_item(item, self._cipher, with_personal_data=False)
+                if first <= complaint.received_at.astimezone(CHINA_TZ).date() <= last:
+                    yield complaint
+
+    def open_cases(self) -> Iterator[Complaint]:
+        for shard in range(OPEN_SHARDS):
+            for item in self._query("pending", "gsi2pk", f"OPEN#{shard}"):
+                yield from_item(item, self._cipher, with_personal_data=False)
+
+    def _query(self, index: str, key: str, value: str) -> Iterator[dict[str, Any]]:
+        # Paged by hand: a paginator would bypass the embedded store's lock.
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": f"{key} = :value",
+            "ExpressionAttributeValues": {":value": {"S": value}},
+        }
+        while True:
+            page = self._client.query(**params)
+            for item in page["Items"]:
+                yield _plain(item)
+            if "LastEvaluatedKey" not in page:
+                return
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}

@@ -1,4 +1,5 @@
-"""AES-256-GCM encryption of personal data, with a local key (embedded mode) or KMS data keys (AWS).
+"""Encryption of personal data: AES-256-GCM with a local key (embedded mode), Powertools data masking
+with KMS (AWS).
 
 The record's key is passed as associated data, so a ciphertext copied onto another record fails
 to decrypt instead of disclosing someone else's data there.
@@ -6,17 +7,13 @@ to decrypt instead of disclosing someone else's data there.
 
 from __future__ import annotations
 
+import base64
 import os
-import struct
-from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-if TYPE_CHECKING:
-    from mypy_boto3_kms import KMSClient
-
 _LOCAL = b"L1"
-_KMS = b"K1"
+_MASKED = b"M1"
 _NONCE_BYTES = 12
 
 
@@ -39,28 +36,25 @@ class LocalKeyCipher:
         return self._aead.decrypt(nonce, body, context.encode())
 
 
-class KmsEnvelopeCipher:
-    """A fresh KMS data key per record; only the KMS-wrapped copy of that key is stored."""
+class DataMaskingCipher:
+    """Powertools data masking with the AWS Encryption SDK: KMS data keys (cached briefly by the SDK),
+    the record's key bound as encryption context, so KMS refuses to open a ciphertext elsewhere."""
 
-    def __init__(self, kms: KMSClient, key_id: str) -> None:
-        self._kms = kms
-        self._key_id = key_id
+    def __init__(self, key_arn: str) -> None:
+        from aws_lambda_powertools.utilities.data_masking import DataMasking
+        from aws_lambda_powertools.utilities.data_masking.provider.kms.aws_encryption_sdk import (
+            AWSEncryptionSDKProvider,
+        )
+
+        self._masking = DataMasking(provider=AWSEncryptionSDKProvider(keys=[key_arn]))
 
     def seal(self, plaintext: bytes, context: str) -> bytes:
-        data_key = self._kms.generate_data_key(
-            KeyId=self._key_id, KeySpec="AES_256", EncryptionContext={"record": context}
-        )
-        wrapped = data_key["CiphertextBlob"]
-        nonce = os.urandom(_NONCE_BYTES)
-        body = AESGCM(data_key["Plaintext"]).encrypt(nonce, plaintext, context.encode())
-        return _KMS + struct.pack(">H", len(wrapped)) + wrapped + nonce + body
+        # Data masking JSON-encodes what it encrypts: base64 keeps arbitrary bytes intact through that.
+        encrypted: str = self._masking.encrypt(base64.b64encode(plaintext).decode(), record=context)
+        return _MASKED + encrypted.encode()
 
     def open(self, sealed: bytes, context: str) -> bytes:
-        if not sealed.startswith(_KMS):
-            raise ValueError("not sealed with a KMS data key")
-        (wrapped_len,) = struct.unpack(">H", sealed[2:4])
-        wrapped = sealed[4 : 4 + wrapped_len]
-        nonce = sealed[4 + wrapped_len : 4 + wrapped_len + _NONCE_BYTES]
-        body = sealed[4 + wrapped_len + _NONCE_BYTES :]
-        key = self._kms.decrypt(CiphertextBlob=wrapped, EncryptionContext={"record": context})["Plaintext"]
-        return AESGCM(key).decrypt(nonce, body, context.encode())
+        if not sealed.startswith(_MASKED):
+            raise ValueError("not sealed by data masking")
+        decrypted: str = self._masking.decrypt(sealed[len(_MASKED) :].decode(), record=context)
+        return base64.b64decode(decrypted)

@@ -6,13 +6,14 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from portal.domain.deadlines import Deadline
+from portal.domain.deadlines import Deadline, Happening, RuleSet, deadlines_for, due_after
 from portal.domain.errors import FieldError, InvalidInput
+from portal.domain.working_days import WorkingCalendar
 
 MAINLAND_MOBILE_PATTERN = r"^1[3-9]\d{9}$"
 DESCRIPTION_MIN_CHARS = 20
@@ -22,11 +23,22 @@ MAX_DEMANDS = 6
 
 class ComplaintStatus(StrEnum):
     SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WAITING_FOR_COMPLAINANT = "waiting_for_complainant"
+    MEDIATING = "mediating"
+    CLOSED = "closed"
 
 
 STATUS_LABELS: Mapping[ComplaintStatus, str] = {
     ComplaintStatus.SUBMITTED: "已提交，等待受理",
+    ComplaintStatus.ACCEPTED: "已受理",
+    ComplaintStatus.REJECTED: "不予受理",
+    ComplaintStatus.WAITING_FOR_COMPLAINANT: "等待投诉人补充材料（暂停计时）",
+    ComplaintStatus.MEDIATING: "调解中",
+    ComplaintStatus.CLOSED: "已结案",
 }
+FINAL_STATUSES = frozenset({ComplaintStatus.REJECTED, ComplaintStatus.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -82,11 +94,62 @@ class ComplaintOptions:
     privacy_notice_version: str
 
 
+class PersonalData(StrEnum):
+    """Whether a loaded complaint carries the complainant's personal data."""
+
+    PRESENT = "present"
+    WITHHELD = "withheld"  # loaded for a list or statistics, where nobody needs it
+    ERASED = "erased"  # deleted at the complainant's request or by retention
+
+
+COMPLAINANT = "complainant"
+SYSTEM = "system"
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
+    """`note` is the headline anyone following the case may read; `detail` is what the actor wrote,
+    shown to the complainant only when `public`."""
+
     at: datetime
+    action: str
     status: ComplaintStatus
     note: str
+    actor: str = SYSTEM
+    public: bool = True
+    detail: str = ""
+
+
+# Actions that change the status: the complainant always sees that they happened.
+STATUS_ACTIONS = frozenset(
+    {"received", "accept", "reject", "request_materials", "provide_materials", "start_mediation", "close"}
+    | {"withdraw", "dispute"}
+)
+
+
+def public_timeline(timeline: tuple[TimelineEntry, ...]) -> tuple[TimelineEntry, ...]:
+    return tuple(
+        entry if entry.public else replace(entry, detail="")
+        for entry in timeline
+        if entry.public or entry.action in STATUS_ACTIONS
+    )
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    """One grant or withdrawal of a consent, with the privacy notice it was given under."""
+
+    consent: str
+    granted: bool
+    at: datetime
+    privacy_notice_version: str
+
+
+@dataclass(frozen=True)
+class Rating:
+    level: str
+    comment: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -96,9 +159,37 @@ class Complaint:
     status: ComplaintStatus
     received_at: datetime
     form: ComplaintForm
-    deadlines: tuple[Deadline, ...]
     timeline: tuple[TimelineEntry, ...]
     version: int
+    rule_set_id: str = ""
+    assignee: str | None = None
+    duplicate_of: str | None = None
+    group_id: str | None = None
+    reject_reason: str | None = None
+    outcome: str | None = None
+    amount_recovered: Decimal | None = None
+    rating: Rating | None = None
+    consent_log: tuple[ConsentChange, ...] = ()
+    personal_data: PersonalData = PersonalData.PRESENT
+    expires_at: datetime | None = None
+
+    def history(self) -> list[Happening]:
+        return [Happening(entry.action, entry.at) for entry in self.timeline]
+
+    def last(self, action: str) -> TimelineEntry | None:
+        return next((entry for entry in reversed(self.timeline) if entry.action == action), None)
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When the case reached its current final decision; None while it is open."""
+        if self.status not in FINAL_STATUSES:
+            return None
+        closed_at = self.timeline[-1].at
+        for entry in reversed(self.timeline):  # back to where the current final run of entries began
+            if entry.status not in FINAL_STATUSES:
+                break
+            closed_at = entry.at
+        return closed_at
 
 
 @dataclass(frozen=True)
@@ -119,6 +210,9 @@ class ComplaintStatusView:
     issue_type_label: str
     deadlines: tuple[DeadlineView, ...]
     timeline: tuple[TimelineEntry, ...]
+    outcome: str | None
+    rating: Rating | None
+    can_dispute_until: datetime | None
 
 
 def check_form(form: ComplaintForm, options: ComplaintOptions, today: date) -> None:
@@ -184,25 +278,44 @@ def fingerprint(form: ComplaintForm) -> str:
 
 
 def register(
-    form: ComplaintForm,
-    tracking_no: str,
-    access_code_hash: str,
-    received_at: datetime,
-    deadlines: list[Deadline],
+    form: ComplaintForm, tracking_no: str, access_code_hash: str, received_at: datetime, rule_set_id: str
 ) -> Complaint:
+    consents = form.consents
     return Complaint(
         tracking_no=tracking_no,
         access_code_hash=access_code_hash,
         status=ComplaintStatus.SUBMITTED,
         received_at=received_at,
         form=form,
-        deadlines=tuple(deadlines),
-        timeline=(TimelineEntry(received_at, ComplaintStatus.SUBMITTED, "投诉已登记，等待受理"),),
+        timeline=(TimelineEntry(received_at, "received", ComplaintStatus.SUBMITTED, "投诉已登记，等待受理"),),
         version=1,
+        rule_set_id=rule_set_id,
+        consent_log=tuple(
+            ConsentChange(name, granted, received_at, consents.privacy_notice_version)
+            for name, granted in (
+                ("privacy_notice", True),
+                ("forward_to_business", consents.forward_to_business),
+                ("publish_case", consents.publish_case),
+            )
+        ),
     )
 
 
-def status_view(complaint: Complaint, options: ComplaintOptions, now: datetime) -> ComplaintStatusView:
+def deadlines(complaint: Complaint, rule_set: RuleSet, calendar: WorkingCalendar, now: datetime) -> list[Deadline]:
+    return deadlines_for(rule_set, complaint.history(), calendar, now)
+
+
+def dispute_deadline(complaint: Complaint, rule_set: RuleSet, calendar: WorkingCalendar) -> datetime | None:
+    """Until when a complainant may dispute the result of a closed (not withdrawn) case."""
+    if complaint.status is not ComplaintStatus.CLOSED or complaint.outcome == "withdrawn":
+        return None
+    closed = complaint.last("close")
+    return due_after(rule_set.dispute_window, closed.at, calendar)[0] if closed else None
+
+
+def status_view(
+    complaint: Complaint, options: ComplaintOptions, rule_set: RuleSet, calendar: WorkingCalendar, now: datetime
+) -> ComplaintStatusView:
     return ComplaintStatusView(
         tracking_no=complaint.tracking_no,
         status=complaint.status,
@@ -210,6 +323,9 @@ def status_view(complaint: Complaint, options: ComplaintOptions, now: datetime) 
         received_at=complaint.received_at,
         category_label=options.categories.get(complaint.form.product.category, complaint.form.product.category),
         issue_type_label=options.issue_types.get(complaint.form.issue_type, complaint.form.issue_type),
-        deadlines=tuple(DeadlineView(d, overdue=now > d.due_at) for d in complaint.deadlines),
-        timeline=complaint.timeline,
+        deadlines=tuple(DeadlineView(d, d.overdue) for d in deadlines(complaint, rule_set, calendar, now)),
+        timeline=public_timeline(complaint.timeline),
+        outcome=complaint.outcome,
+        rating=complaint.rating,
+        can_dispute_until=dispute_deadline(complaint, rule_set, calendar),
     )

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from portal.domain.complaints import (
+    COMPLAINANT,
     DESCRIPTION_MAX_CHARS,
     DESCRIPTION_MIN_CHARS,
     MAINLAND_MOBILE_PATTERN,
@@ -18,9 +19,10 @@ from portal.domain.complaints import (
     ComplaintForm,
     ComplaintStatusView,
     Consents,
-    DeadlineView,
     Product,
+    TimelineEntry,
 )
+from portal.domain.deadlines import DEADLINE_STATE_LABELS, Deadline
 from portal.domain.working_days import CHINA_TZ
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -89,24 +91,52 @@ class DeadlineOut(BaseModel):
     basis: str
     provisional: bool = Field(description="True when the official holiday schedule for that year is not out yet")
     overdue: bool
+    state: str = Field(description="running, paused, overdue, met or missed")
+    state_label: str
+    ended_at: datetime | None
+    seconds_left: int | None = Field(description="Until due, while the step is open; negative once overdue")
 
     @classmethod
-    def of(cls, view: DeadlineView) -> DeadlineOut:
-        d = view.deadline
+    def of(cls, deadline: Deadline, now: datetime) -> DeadlineOut:
+        left = deadline.time_left(now)
         return cls(
-            step=d.step,
-            label=d.label,
-            due_at=d.due_at.astimezone(CHINA_TZ),
-            basis=d.basis,
-            provisional=d.provisional,
-            overdue=view.overdue,
+            step=deadline.step,
+            label=deadline.label,
+            due_at=deadline.due_at.astimezone(CHINA_TZ),
+            basis=deadline.basis,
+            provisional=deadline.provisional,
+            overdue=deadline.overdue,
+            state=deadline.state.value,
+            state_label=DEADLINE_STATE_LABELS[deadline.state],
+            ended_at=deadline.ended_at.astimezone(CHINA_TZ) if deadline.ended_at else None,
+            seconds_left=int(left.total_seconds()) if left is not None else None,
         )
 
 
 class TimelineEntryOut(BaseModel):
     at: datetime
+    action: str
     status: str
     note: str
+    detail: str
+    by_complainant: bool
+
+    @classmethod
+    def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
+        return cls(
+            at=entry.at.astimezone(CHINA_TZ),
+            action=entry.action,
+            status=entry.status.value,
+            note=entry.note,
+            detail=entry.detail,
+            by_complainant=entry.actor == COMPLAINANT,
+        )
+
+
+class RatingOut(BaseModel):
+    level: str
+    comment: str
+    at: datetime
 
 
 class ComplaintStatusOut(BaseModel):
@@ -118,9 +148,13 @@ class ComplaintStatusOut(BaseModel):
     issue_type: str
     deadlines: list[DeadlineOut]
     timeline: list[TimelineEntryOut]
+    outcome: str | None
+    rating: RatingOut | None
+    can_dispute_until: datetime | None
 
     @classmethod
-    def of(cls, view: ComplaintStatusView) -> ComplaintStatusOut:
+    def of(cls, view: ComplaintStatusView, now: datetime) -> ComplaintStatusOut:
+        rating = view.rating
         return cls(
             tracking_no=view.tracking_no,
             status=view.status.value,
@@ -128,11 +162,13 @@ class ComplaintStatusOut(BaseModel):
             received_at=view.received_at.astimezone(CHINA_TZ),
             category=view.category_label,
             issue_type=view.issue_type_label,
-            deadlines=[DeadlineOut.of(d) for d in view.deadlines],
-            timeline=[
-                TimelineEntryOut(at=e.at.astimezone(CHINA_TZ), status=e.status.value, note=e.note)
-                for e in view.timeline
-            ],
+            deadlines=[DeadlineOut.of(d.deadline, now) for d in view.deadlines],
+            timeline=[TimelineEntryOut.of(entry) for entry in view.timeline],
+            outcome=view.outcome,
+            rating=RatingOut(level=rating.level, comment=rating.comment, at=rating.at.astimezone(CHINA_TZ))
+            if rating
+            else None,
+            can_dispute_until=view.can_dispute_until.astimezone(CHINA_TZ) if view.can_dispute_until else None,
         )
 
 

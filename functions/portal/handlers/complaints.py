@@ -10,11 +10,15 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portal.bootstrap import container
+from portal.handlers import self_service
 from portal.handlers.complaint_schemas import ComplaintCreated, ComplaintIn, ComplaintStatusOut, ErrorOut
+from portal.handlers.evidence import router as evidence_router
 from portal.handlers.http import JSON_CONTENT_TYPE, logger, model_response, new_resolver, once_per_key, serve
 from portal.services.complaints import file_complaint, track_complaint
 
 app = new_resolver()
+app.include_router(evidence_router)
+app.include_router(self_service.router)
 
 _ERRORS: dict[int, OpenAPIResponse] = {
     code: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
@@ -44,7 +48,7 @@ def submit_complaint(
             codes=deps.codes,
             submission_key=idempotency_key and f"POST /api/complaints {idempotency_key}",
         )
-        status = ComplaintStatusOut.of(filed.view)
+        status = ComplaintStatusOut.of(filed.view, deps.clock.now())
         accept_by = next((d.due_at for d in status.deadlines if d.step == "accept"), None)
         created = ComplaintCreated(**status.model_dump(), access_code=filed.access_code, accept_by=accept_by)
         logger.info(
@@ -73,7 +77,7 @@ def complaint_status(
     view = track_complaint(
         tracking_no, access_code, policy=deps.complaint_policy, repository=deps.complaints, clock=deps.clock
     )
-    return model_response(200, ComplaintStatusOut.of(view))
+    return model_response(200, ComplaintStatusOut.of(view, deps.clock.now()))
 
 
 @app.get("/api/openapi.json", include_in_schema=False)

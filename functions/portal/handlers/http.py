@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -169,7 +170,7 @@ def checked_idempotency_key(key: str | None) -> str | None:
 
 
 def once_per_key(
-    app: APIGatewayRestResolver, key: str | None, route: str, payload: Any, work: Callable[[], dict[str, Any]]
+    app: APIGatewayRestResolver | Router, key: str | None, route: str, payload: Any, work: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
     """Run `work` once per Idempotency-Key: a repeat, even a simultaneous one, gets the first result."""
     if checked_idempotency_key(key) is None:

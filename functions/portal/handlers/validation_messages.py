@@ -44,6 +44,36 @@ _BY_FIELD: Mapping[tuple[str, str], str] = {
 }
 
 
+# Fields of the follow-up, self-service and organizer routes, named as their forms name them.
+OPERATION_LABELS: Mapping[str, str] = {
+    "action": "操作",
+    "note": "说明",
+    "public": "是否公开给投诉人",
+    "reason": "不予受理的理由",
+    "outcome": "结案方式",
+    "amount_recovered": "挽回金额",
+    "expected_version": "案件版本",
+    "handler": "办理人",
+    "text": "备注",
+    "original": "原投诉编号",
+    "tracking_nos": "投诉编号",
+    "level": "满意度",
+    "comment": "评价意见",
+    "phone": "手机号码",
+    "email": "电子邮箱",
+    "consent": "要撤回的同意",
+    "from": "开始日期",
+    "to": "结束日期",
+    "format": "导出格式",
+    "publication": "用于公开发布",
+    "status": "状态",
+    "overdue": "仅看超期",
+    "offset": "翻页位置",
+    "limit": "每页条数",
+    "q": "搜索内容",
+}
+
+
 def field_path(location: Sequence[Any]) -> str:
     """("body", "complainant", "phone") → "complainant.phone"; list positions are dropped."""
     parts = [str(part) for part in location if not isinstance(part, int)]

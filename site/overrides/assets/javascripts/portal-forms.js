@@ -258,6 +258,50 @@
     return item;
   }
 
+  function duration(seconds) {
+    var days = Math.floor(seconds / 86400);
+    var hours = Math.floor((seconds % 86400) / 3600);
+    if (days) { return days + " 天" + (hours ? " " + hours + " 小时" : ""); }
+    return hours ? hours + " 小时" : "";
+  }
+
+  /* 进行中，剩余 3 天 5 小时 · 已超期 1 天 · 暂停计时（等待补充材料） · 按时完成（…） */
+  function deadlineState(d) {
+    var left = d.seconds_left;
+    if (d.state === "running" && left != null) { return d.state_label + "，剩余 " + (duration(left) || "不到 1 小时"); }
+    if (d.state === "overdue" && left != null) { return d.state_label + (duration(-left) ? " " + duration(-left) : ""); }
+    if (d.ended_at) { return d.state_label + "（" + formatTime(d.ended_at) + "）"; }
+    return d.state_label;
+  }
+
+  /* Shows a status body in the tracker and tells the page's other panels which case is open. */
+  function renderTracker(data, accessCode) {
+    var result = document.getElementById("tracker-result");
+    fill(result, data);
+    var deadlines = result.querySelector('[data-result-list="deadlines"]');
+    var timeline = result.querySelector('[data-result-list="timeline"]');
+    deadlines.textContent = "";
+    timeline.textContent = "";
+    data.deadlines.forEach(function (d) {
+      var text = d.label + "：" + formatTime(d.due_at) + " 前 — " + deadlineState(d) +
+        (d.provisional ? "（该年度放假安排尚未公布，按周末推算）" : "") + "。依据：" + d.basis;
+      deadlines.appendChild(listItem(text, d.overdue ? "portal-overdue" : ""));
+    });
+    data.timeline.forEach(function (e) {
+      var item = listItem(formatTime(e.at) + "　" + e.note);
+      if (e.detail) {
+        var detail = document.createElement("p");
+        detail.className = "portal-timeline-detail";
+        detail.textContent = e.detail;
+        item.appendChild(detail);
+      }
+      timeline.appendChild(item);
+    });
+    result.hidden = false;
+    document.dispatchEvent(new CustomEvent("portal:complaint-loaded", { detail: { tracking_no: data.tracking_no, access_code: accessCode, status: data } }));
+  }
+  window.portalTracker = { render: renderTracker };
+
   function setupTracker(form) {
     var result = document.getElementById("tracker-result");
     var number = form.querySelector("#f-tracking-no");
@@ -281,18 +325,7 @@
               form.querySelector("[data-status]").textContent = data.message || MESSAGES.server;
               return;
             }
-            fill(result, data);
-            var deadlines = result.querySelector('[data-result-list="deadlines"]');
-            var timeline = result.querySelector('[data-result-list="timeline"]');
-            deadlines.textContent = "";
-            timeline.textContent = "";
-            data.deadlines.forEach(function (d) {
-              var text = d.label + "：" + formatTime(d.due_at) + " 前" + (d.overdue ? "（已超期）" : "") +
-                (d.provisional ? "（该年度放假安排尚未公布，按周末推算）" : "") + "。依据：" + d.basis;
-              deadlines.appendChild(listItem(text, d.overdue ? "portal-overdue" : ""));
-            });
-            data.timeline.forEach(function (e) { timeline.appendChild(listItem(formatTime(e.at) + "　" + e.note)); });
-            result.hidden = false;
+            renderTracker(data, code.value.trim());
             result.focus();
           });
         }, function () { setBusy(form, false, "网络不稳定，请检查网络后再试。"); });
