@@ -102,3 +102,24 @@ def test_no_page_asks_for_google_fonts_or_a_cdn(built_site: Path) -> None:
         text = page.read_text(encoding="utf-8")
         assert "fonts.googleapis" not in text
         assert "fonts.gstatic" not in text
+
+
+def test_page_specific_scripts_load_only_on_their_pages(built_site: Path) -> None:
+    # The organizer console's code is for organizers: a reader of a guide on a slow phone never downloads it
+    guide = (built_site / "guides" / "index.html").read_text(encoding="utf-8")
+    console = (built_site / "organizer" / "index.html").read_text(encoding="utf-8")
+    tracker = (built_site / "track" / "index.html").read_text(encoding="utf-8")
+
+    assert "portal-organizer.js" not in guide
+    assert "portal-self-service.js" not in guide
+    assert "portal-organizer.js" in console
+    assert "portal-organizer.css" in console
+    assert "portal-self-service.js" in tracker
+    assert "portal-evidence.js" in tracker
+
+
+def test_the_organizer_console_is_not_in_the_search_index_and_holds_no_case_data(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not any(doc["location"].startswith("organizer/") for doc in index["docs"])
+    console = (built_site / "organizer" / "index.html").read_text(encoding="utf-8")
+    assert "TS-" not in console
