@@ -82,6 +82,9 @@ class InMemoryOutbox:
         self.notices[notice.id] = notice
         return True
 
+    def already_posted(self, notice_ids: list[str]) -> set[str]:
+        return set(notice_ids) & set(self.notices)
+
     def unsent(self) -> list[Notice]:
         return [n for n in self.notices.values() if n.sent_at is None]
 

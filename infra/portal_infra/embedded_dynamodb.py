@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from portal_infra.embedded_queries import QueryFastPath
 from portal_infra.embedded_transactions import TransactionEmulator
 from portal_infra.tables import create_tables
 from portal_infra.template import Table, Template
@@ -62,11 +63,13 @@ class DurableClient:
         journal: Callable[[str, dict[str, Any]], None],
         lock: threading.Lock,
         transactions: TransactionEmulator,
+        queries: QueryFastPath,
     ) -> None:
         self._client = client
         self._journal = journal
         self._lock = lock
         self._transactions = transactions
+        self._queries = queries
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._client, name)
@@ -81,6 +84,15 @@ class DurableClient:
                     return result
 
             return write
+        if name in ("query", "get_item"):
+            fast_path = getattr(self._queries, name)
+
+            def read_directly(**params: Any) -> Any:
+                with self._lock:
+                    answered = fast_path(params)
+                    return answered if answered is not None else attribute(**params)
+
+            return read_directly
         if name in READ_OPERATIONS:
 
             def read(**params: Any) -> Any:
@@ -104,6 +116,7 @@ class EmbeddedDynamoDB:
         self._raw: Any = None
         self._tables: dict[str, Table] = {}
         self._transactions: Any = None
+        self._queries: Any = None
         self._state_lock: Any = None
 
     def start(self) -> DurableClient:
@@ -123,12 +136,13 @@ class EmbeddedDynamoDB:
             for name, table in self._tables.items()
         }
         self._transactions = TransactionEmulator(self._raw, keys)
+        self._queries = QueryFastPath(os.environ["AWS_DEFAULT_REGION"])
         self._restore()
         self._journal_file = self._journal_path.open("a", encoding="utf-8")
         return self.client()
 
     def client(self) -> DurableClient:
-        return DurableClient(self._raw, self._append, self._lock, self._transactions)
+        return DurableClient(self._raw, self._append, self._lock, self._transactions, self._queries)
 
     def _hold_state_dir(self) -> None:
         """Two processes replaying and appending one journal would corrupt it: the second one stops."""

@@ -59,7 +59,11 @@ class Portal:
         from portal.config import Settings
 
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        os.environ.update(self.template.function_environment())
+        # The operator's own POWERTOOLS_* settings (a log level while troubleshooting) win over the template's.
+        environment = self.template.function_environment()
+        os.environ.update(
+            {k: v for k, v in environment.items() if not (k.startswith("POWERTOOLS_") and k in os.environ)}
+        )
         os.environ.pop("PII_KMS_KEY_ID", None)  # embedded mode seals personal data with a local key
         os.environ.pop("NOTICES_TOPIC_ARN", None)  # and keeps organizer notices in the outbox
         os.environ["ADMIN_TOKEN_FILE"] = str(self.admin_token_file)
@@ -84,11 +88,14 @@ class Portal:
         return self.admin_token_file.read_text(encoding="utf-8").strip()
 
     def run_scheduled(self, function: str) -> dict[str, Any]:
-        """Run a scheduled function once, as EventBridge Scheduler would, between API requests."""
+        """Run a scheduled function once, as EventBridge Scheduler would.
+
+        Beside the API handlers, not between them: a scheduled handler uses no resolver (whose state is
+        shared), the store takes its own lock per call, and a long first sweep must not stall the site.
+        """
         scheduled = {s.function: s for s in self.template.scheduled_functions()}[function]
         event = {"source": "aws.scheduler", "detail-type": "Scheduled Event", "detail": {}, "resources": []}
-        with self._running:
-            return dict(load_handler(scheduled.handler)(event, LocalContext(function, 512, 300)))
+        return dict(load_handler(scheduled.handler)(event, LocalContext(function, 512, 300)))
 
     def run_schedules(self, stop: threading.Event, every_seconds: float | None = None) -> None:
         """Run each scheduled function on its rate (or every `every_seconds`) until `stop` is set."""

@@ -142,6 +142,7 @@ def test_a_notice_is_posted_once_and_leaves_the_unsent_list_when_sent(dynamodb: 
 
     assert outbox.post(notice) is True
     assert outbox.post(notice) is False
+    assert outbox.already_posted([notice.id, "overdue#TS-2#accept#2026-12-02"]) == {notice.id}
     assert [n.id for n in outbox.unsent()] == [notice.id]
 
     outbox.mark_sent(notice, datetime.now(CHINA_TZ))

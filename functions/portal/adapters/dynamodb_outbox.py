@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 NOTICE_SK = "NOTICE"
 UNSENT = "UNSENT"
 NOTICE_LIFETIME = timedelta(days=400)
+BATCH_GET_SIZE = 100  # DynamoDB's BatchGetItem limit
 
 
 class DynamoDBOutbox:
@@ -42,6 +43,22 @@ class DynamoDBOutbox:
         except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
+
+    def already_posted(self, notice_ids: list[str]) -> set[str]:
+        posted: set[str] = set()
+        for start in range(0, len(notice_ids), BATCH_GET_SIZE):
+            pending: Any = {
+                self._table: {
+                    "Keys": [_key(notice_id) for notice_id in notice_ids[start : start + BATCH_GET_SIZE]],
+                    "ProjectionExpression": "notice_id",
+                    "ConsistentRead": True,
+                }
+            }
+            while pending:
+                response = self._client.batch_get_item(RequestItems=pending)
+                posted |= {item["notice_id"]["S"] for item in response["Responses"].get(self._table, [])}
+                pending = response.get("UnprocessedKeys") or None
+        return posted
 
     def unsent(self) -> list[Notice]:
         return self._query("pending", "gsi2pk", UNSENT, newest_first=False, limit=None)
