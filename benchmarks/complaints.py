@@ -122,19 +122,25 @@ def measure_gateway_load() -> dict[str, float]:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             while time.monotonic() < stop_at:
                 started = time.perf_counter()
-                connection.request(
-                    "POST",
-                    "/api/complaints",
-                    body,
-                    {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex},
-                )
-                response = connection.getresponse()
-                response.read()
+                try:
+                    connection.request(
+                        "POST",
+                        "/api/complaints",
+                        body,
+                        {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex},
+                    )
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                except OSError:  # a refused or reset connection is an error, counted like a 5xx
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    status = 0
                 elapsed = time.perf_counter() - started
                 with lock:
                     latencies.append(elapsed)
-                    if response.status != 201:
-                        errors.append(response.status)
+                    if status != 201:
+                        errors.append(status)
             connection.close()
 
         threads = [threading.Thread(target=client) for _ in range(LOAD_CLIENTS)]

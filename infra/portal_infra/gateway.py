@@ -240,6 +240,11 @@ def make_request_handler(portal: Portal) -> type[BaseHTTPRequestHandler]:
     return RequestHandler
 
 
+class PortalServer(ThreadingHTTPServer):
+    # The default backlog of 5 resets connections when a class opens the sign-up page at once.
+    request_queue_size = 128
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
@@ -250,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
 
     portal = Portal(args.site, args.state)
     portal.start()
-    server = ThreadingHTTPServer((args.host, args.port), make_request_handler(portal))
+    server = PortalServer((args.host, args.port), make_request_handler(portal))
     server.daemon_threads = True
     stop_timers = threading.Event()
     every = float(os.environ["PORTAL_SCHEDULE_SECONDS"]) if os.environ.get("PORTAL_SCHEDULE_SECONDS") else None
