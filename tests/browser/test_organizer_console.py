@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
 from tests.browser.conftest import RunningPortal
 from tests.conftest import complaint_payload
@@ -403,3 +403,39 @@ def test_a_401_from_any_call_returns_to_the_sign_in_form(page: Page, running_por
     expect(page.locator("#org-workspace")).to_be_hidden()
     expect(page.locator(".org-case")).to_have_count(0)
     assert page.evaluate("() => sessionStorage.length") == 0
+
+
+def test_a_note_whose_answer_is_lost_is_retried_with_the_same_key_and_saved_once(
+    page: Page, running_portal: RunningPortal, token: str
+) -> None:
+    # Given an open case, and a connection that loses the answer to the first note request
+    business = unique_business()
+    number = file_complaint(running_portal, business)
+    sign_in(page, running_portal, token)
+    open_case(page, number, business)
+    keys: list[str] = []
+
+    def lose_first_answer(route: Route) -> None:
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) == 1:
+            route.fetch()  # the server saves the note...
+            route.abort("connectionreset")  # ...but the answer never arrives
+        else:
+            route.continue_()
+
+    page.route(f"**/api/admin/complaints/{number}/notes", lose_first_answer)
+
+    # When the organizer saves a note
+    page.locator("details.org-more > summary").click()
+    page.locator("#org-note-form [name=text]").fill("断网重试测试备注")
+    page.get_by_role("button", name="保存备注").click()
+
+    # Then the console retried with the same key, and the case holds the note once
+    expect(page.locator("#org-note-form [data-status]")).to_have_text("已添加内部备注。")
+    assert len(keys) == 2
+    assert keys[0] == keys[1] != ""
+    status, detail = request(
+        running_portal.port, "GET", f"/api/admin/complaints/{number}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert status == 200
+    assert [entry["detail"] for entry in detail["timeline"]].count("断网重试测试备注") == 1

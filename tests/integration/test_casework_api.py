@@ -199,3 +199,29 @@ def test_organizer_field_errors_name_the_field_in_chinese(api: Api, portal: Port
     assert response.status == 422
     assert response.json["errors"][0]["field"] == "outcome"
     assert response.json["errors"][0]["message"].startswith("结案方式")
+
+
+def test_a_retried_change_with_the_same_key_happens_once(api: Api, portal: Portal) -> None:
+    # Given an organizer whose note was saved but whose answer was lost on a bad connection
+    number, code = file(api)
+    headers = {**admin(portal), "Idempotency-Key": "note-retry-0001"}
+    first = api.call("POST", f"/api/admin/complaints/{number}/notes", {"text": "已电话联系商家"}, headers)
+
+    # When the same request is sent again with the same key
+    again = api.call("POST", f"/api/admin/complaints/{number}/notes", {"text": "已电话联系商家"}, headers)
+
+    # Then the answer is the same and the note is there once
+    assert first.status == again.status == 200
+    assert again.json == first.json
+    timeline = api.call("GET", f"/api/admin/complaints/{number}", None, admin(portal)).json["timeline"]
+    assert [entry["detail"] for entry in timeline].count("已电话联系商家") == 1
+
+    # And a complainant's retried withdrawal is one withdrawal, while a wrong code still gets 404
+    body = {"action": "withdraw", "note": "已和商家自行和解"}
+    key = {"Idempotency-Key": "withdraw-0001"}
+    withdrawn = api.call("POST", f"/api/complaints/{number}/actions", body, {"X-Access-Code": code, **key})
+    repeated = api.call("POST", f"/api/complaints/{number}/actions", body, {"X-Access-Code": code, **key})
+    stranger = api.call("POST", f"/api/complaints/{number}/actions", body, {"X-Access-Code": "WRONG123", **key})
+    assert withdrawn.status == repeated.status == 200
+    assert [e["action"] for e in repeated.json["timeline"]].count("withdraw") == 1
+    assert stranger.status == 404

@@ -4,15 +4,18 @@ embedded mode); without one the answer is 401 and nothing else."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
 from portal.bootstrap import container
-from portal.domain.case_list import CaseFilter
+from portal.domain.case_list import CaseFilter, CaseRow
 from portal.domain.complaints import STATUS_LABELS, ComplaintStatus
 from portal.domain.ledger import ledger_csv
 from portal.domain.statistics import statistics_as_dict
@@ -28,12 +31,22 @@ from portal.handlers.admin_schemas import (
     NoticeOut,
     TransitionIn,
 )
-from portal.handlers.http import JSON_CONTENT_TYPE, logger, model_response, new_resolver, proxy_response, serve, to_json
+from portal.handlers.http import (
+    JSON_CONTENT_TYPE,
+    logger,
+    model_response,
+    new_resolver,
+    once_per_key,
+    proxy_response,
+    serve,
+    to_json,
+)
 from portal.services import casework, reports
 from portal.services.evidence import evidence_download_links
 
 app = new_resolver()
 TrackingNo = Annotated[str, Path(max_length=40)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -70,7 +83,9 @@ def complaint_detail(tracking_no: TrackingNo) -> Response[CaseDetailOut]:
 
 
 @app.post("/api/admin/complaints/<tracking_no>/transitions", summary="办理：受理、不予受理、调解、结案……")
-def transition(tracking_no: TrackingNo, body: Annotated[TransitionIn, Body()]) -> Response[CaseSummaryOut]:
+def transition(
+    tracking_no: TrackingNo, body: Annotated[TransitionIn, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[CaseSummaryOut]:
     step = Step(
         Action(body.action),
         note=body.note,
@@ -79,35 +94,58 @@ def transition(tracking_no: TrackingNo, body: Annotated[TransitionIn, Body()]) -
         outcome=body.outcome,
         amount_recovered=body.amount_recovered,
     )
-    row = casework.take_step(
-        tracking_no, step, actor=_actor(), expected_version=body.expected_version, desk=container().desk
-    )
-    logger.info("complaint transition", extra={"tracking_no": tracking_no, "action": body.action})
-    return model_response(200, CaseSummaryOut.of(row))
+
+    def work() -> CaseRow:
+        row = casework.take_step(
+            tracking_no, step, actor=_actor(), expected_version=body.expected_version, desk=container().desk
+        )
+        logger.info("complaint transition", extra={"tracking_no": tracking_no, "action": body.action})
+        return row
+
+    return _once(idempotency_key, f"transition {tracking_no}", body, work)
 
 
 @app.post("/api/admin/complaints/<tracking_no>/assignment", summary="指派办理人")
-def assign(tracking_no: TrackingNo, body: Annotated[AssignmentIn, Body()]) -> Response[CaseSummaryOut]:
-    row = casework.assign(tracking_no, body.handler, actor=_actor(), desk=container().desk)
-    return model_response(200, CaseSummaryOut.of(row))
+def assign(
+    tracking_no: TrackingNo, body: Annotated[AssignmentIn, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[CaseSummaryOut]:
+    work = partial(casework.assign, tracking_no, body.handler, actor=_actor(), desk=container().desk)
+    return _once(idempotency_key, f"assign {tracking_no}", body, work)
 
 
 @app.post("/api/admin/complaints/<tracking_no>/notes", summary="添加备注（内部或公开）")
-def add_note(tracking_no: TrackingNo, body: Annotated[NoteIn, Body()]) -> Response[CaseSummaryOut]:
-    row = casework.add_note(tracking_no, body.text, public=body.public, actor=_actor(), desk=container().desk)
-    return model_response(200, CaseSummaryOut.of(row))
+def add_note(
+    tracking_no: TrackingNo, body: Annotated[NoteIn, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[CaseSummaryOut]:
+    work = partial(casework.add_note, tracking_no, body.text, public=body.public, actor=_actor(), desk=container().desk)
+    return _once(idempotency_key, f"note {tracking_no}", body, work)
 
 
 @app.post("/api/admin/complaints/<tracking_no>/duplicate-of", summary="标记为重复投诉")
-def duplicate_of(tracking_no: TrackingNo, body: Annotated[DuplicateIn, Body()]) -> Response[CaseSummaryOut]:
-    row = casework.mark_duplicate(tracking_no, body.original, actor=_actor(), desk=container().desk)
-    return model_response(200, CaseSummaryOut.of(row))
+def duplicate_of(
+    tracking_no: TrackingNo, body: Annotated[DuplicateIn, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[CaseSummaryOut]:
+    work = partial(casework.mark_duplicate, tracking_no, body.original, actor=_actor(), desk=container().desk)
+    return _once(idempotency_key, f"duplicate {tracking_no}", body, work)
 
 
 @app.post("/api/admin/complaint-groups", summary="归为群体性投诉")
 def group(body: Annotated[GroupIn, Body()]) -> Response[str]:
+    # Grouping is idempotent by itself: the same cases always get the same group id.
     group_id = casework.group_cases(body.tracking_nos, actor=_actor(), desk=container().desk)
     return Response(200, JSON_CONTENT_TYPE, to_json({"group_id": group_id}))
+
+
+def _once(key: str | None, route: str, body: BaseModel, work: Callable[[], CaseRow]) -> Response[CaseSummaryOut]:
+    """With an Idempotency-Key a retried change (a lost answer on a bad connection) is not made twice."""
+    result = once_per_key(
+        app,
+        key,
+        f"admin {route}",
+        body.model_dump(mode="json"),
+        lambda: CaseSummaryOut.of(work()).model_dump(mode="json"),
+    )
+    return model_response(200, CaseSummaryOut.model_validate(result))
 
 
 # No return annotation: Powertools then passes the binary body through instead of serializing it as JSON.

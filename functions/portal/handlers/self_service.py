@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -17,13 +18,14 @@ from portal.domain.privacy import EMAIL_PATTERN
 from portal.domain.workflow import Action, Step
 from portal.domain.working_days import CHINA_TZ
 from portal.handlers.complaint_schemas import ComplaintStatusOut
-from portal.handlers.http import JSON_CONTENT_TYPE, model_response, to_json
+from portal.handlers.http import JSON_CONTENT_TYPE, model_response, once_per_key, to_json
 from portal.services import privacy
-from portal.services.complaints import act_as_complainant, rate_result
+from portal.services.complaints import act_as_complainant, complainants_case, rate_result
 
 router = Router()  # type: ignore[no-untyped-call]
 TrackingNo = Annotated[str, Path(max_length=40)]
 AccessCode = Annotated[str, Header(alias="X-Access-Code", min_length=1, max_length=40)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 class _Input(BaseModel):
@@ -51,31 +53,43 @@ class ConsentWithdrawalIn(_Input):
 
 @router.post("/api/complaints/<tracking_no>/actions", summary="投诉人撤回、补充材料或对结果提出异议")
 def complainant_action(
-    tracking_no: TrackingNo, access_code: AccessCode, body: Annotated[ComplainantActionIn, Body()]
+    tracking_no: TrackingNo,
+    access_code: AccessCode,
+    body: Annotated[ComplainantActionIn, Body()],
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[ComplaintStatusOut]:
     deps = container()
     step = Step(Action(body.action), note=body.note)
-    view = act_as_complainant(
-        tracking_no, access_code, step, policy=deps.complaint_policy, repository=deps.complaints, clock=deps.clock
-    )
-    return _status(view)
+
+    def work() -> ComplaintStatusView:
+        return act_as_complainant(
+            tracking_no, access_code, step, policy=deps.complaint_policy, repository=deps.complaints, clock=deps.clock
+        )
+
+    return _once(idempotency_key, tracking_no, access_code, "action", body, work)
 
 
 @router.post("/api/complaints/<tracking_no>/rating", summary="评价处理结果")
 def rate(
-    tracking_no: TrackingNo, access_code: AccessCode, body: Annotated[RatingIn, Body()]
+    tracking_no: TrackingNo,
+    access_code: AccessCode,
+    body: Annotated[RatingIn, Body()],
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[ComplaintStatusOut]:
     deps = container()
-    view = rate_result(
-        tracking_no,
-        access_code,
-        body.level,
-        body.comment,
-        policy=deps.complaint_policy,
-        repository=deps.complaints,
-        clock=deps.clock,
-    )
-    return _status(view)
+
+    def work() -> ComplaintStatusView:
+        return rate_result(
+            tracking_no,
+            access_code,
+            body.level,
+            body.comment,
+            policy=deps.complaint_policy,
+            repository=deps.complaints,
+            clock=deps.clock,
+        )
+
+    return _once(idempotency_key, tracking_no, access_code, "rating", body, work)
 
 
 @router.get("/api/complaints/<tracking_no>/personal-data", summary="查看或下载平台保存的全部个人信息")
@@ -113,8 +127,26 @@ def erase(tracking_no: TrackingNo, access_code: AccessCode) -> Response[Any]:
     return _held(privacy.erase_personal_data(tracking_no, access_code, desk=desk), desk)
 
 
-def _status(view: ComplaintStatusView) -> Response[ComplaintStatusOut]:
-    return model_response(200, ComplaintStatusOut.of(view, container().clock.now()))
+def _once(
+    key: str | None,
+    tracking_no: str,
+    access_code: str,
+    route: str,
+    body: BaseModel,
+    work: Callable[[], ComplaintStatusView],
+) -> Response[ComplaintStatusOut]:
+    """With an Idempotency-Key, a retry after a lost answer gets the first answer, not a second action.
+
+    The codes are checked before a replay too: the key alone must not reveal a case's status.
+    """
+    if key is not None:
+        complainants_case(tracking_no, access_code, container().complaints)
+
+    def answer() -> dict[str, Any]:
+        return ComplaintStatusOut.of(work(), container().clock.now()).model_dump(mode="json")
+
+    result = once_per_key(router, key, f"complainant {route} {tracking_no}", body.model_dump(mode="json"), answer)
+    return model_response(200, ComplaintStatusOut.model_validate(result))
 
 
 def _held(complaint: Complaint, desk: privacy.SelfService) -> Response[Any]:

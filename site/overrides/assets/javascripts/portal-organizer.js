@@ -141,6 +141,16 @@
     try { return await response.json(); } catch (error) { return {}; }
   }
 
+  function newIdempotencyKey() {
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  /* A change is sent with one Idempotency-Key and retried with it after a network failure or a 5xx,
+   * so a lost answer on a bad connection never makes the same change twice. */
+  const RETRY_DELAYS_MS = [800, 2000];
+
   async function call(method, path, body) {
     const headers = { Authorization: "Bearer " + state.token, Accept: "application/json" };
     const init = { method, headers, credentials: "same-origin", cache: "no-store" };
@@ -148,11 +158,18 @@
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
+    if (method === "POST") { headers["Idempotency-Key"] = newIdempotencyKey(); }
     let response;
-    try {
-      response = await fetch(path, init);
-    } catch (error) {
-      throw new ApiError(0, { code: "network", message: MESSAGES.network });
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        response = await fetch(path, init);
+        if (response.status < 500 || attempt >= RETRY_DELAYS_MS.length) { break; }
+      } catch (error) {
+        if (attempt >= RETRY_DELAYS_MS.length) {
+          throw new ApiError(0, { code: "network", message: MESSAGES.network });
+        }
+      }
+      await new Promise(function (resolve) { setTimeout(resolve, RETRY_DELAYS_MS[attempt]); });
     }
     if (!response.ok) {
       const data = await readJson(response);
