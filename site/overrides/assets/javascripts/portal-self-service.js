@@ -94,13 +94,40 @@
   }
 
   /* ---- the API, for the case on screen: resolves to {status, data}; rejects only when the network fails ---- */
+  /* A POST carries one Idempotency-Key and is retried with it after a network failure or a 5xx, so an
+   * answer lost on a bad connection never withdraws, rates or disputes twice. */
+  var RETRY_DELAYS_MS = [800, 2000];
+
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
   function call(method, path, body) {
     var init = { method: method, headers: { "X-Access-Code": ui.code }, credentials: "same-origin", cache: "no-store" };
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    return fetch(ui.endpoint + encodeURIComponent(ui.no) + path, init);
+    if (method === "POST") { init.headers["Idempotency-Key"] = newKey(); }
+    var url = ui.endpoint + encodeURIComponent(ui.no) + path;
+    var attempt = 0;
+    function send() {
+      return fetch(url, init).then(function (response) {
+        if (response.status >= 500 && attempt < RETRY_DELAYS_MS.length) { return retry(); }
+        return response;
+      }, function (error) {
+        if (attempt < RETRY_DELAYS_MS.length) { return retry(); }
+        throw error;
+      });
+    }
+    function retry() {
+      var delay = RETRY_DELAYS_MS[attempt];
+      attempt += 1;
+      return new Promise(function (resolve) { setTimeout(resolve, delay); }).then(send);
+    }
+    return send();
   }
 
   function answerOf(response) {
