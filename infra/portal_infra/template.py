@@ -114,20 +114,23 @@ class Template:
                     found.append(ScheduledFunction(logical_id, resource["Properties"]["Handler"], seconds))
         return found
 
-    def function_environment(self) -> dict[str, str]:
-        """Every function's environment, references to resources resolved to their logical IDs.
-
-        Locally a table's name is its logical ID, so `!Ref ComplaintsTable` becomes "ComplaintsTable".
-        """
+    def function_environment(self, function: str | None = None) -> dict[str, str]:
+        """A function's environment (all functions' merged when none is named), references to resources
+        resolved to their logical IDs: locally `!Ref ComplaintsTable` becomes "ComplaintsTable"."""
         merged: dict[str, str] = {}
         sources = [self._globals()] + [
-            r["Properties"] for r in self.resources.values() if r["Type"] == "AWS::Serverless::Function"
+            r["Properties"]
+            for logical_id, r in self.resources.items()
+            if r["Type"] == "AWS::Serverless::Function" and function in (None, logical_id)
         ]
         for props in sources:
             variables = props.get("Environment", {}).get("Variables", {})
             for name, value in variables.items():
                 merged[name] = self._resolve(value)
         return merged
+
+    def functions(self) -> list[str]:
+        return [name for name, r in self.resources.items() if r["Type"] == "AWS::Serverless::Function"]
 
     def _resolve(self, value: Any) -> str:
         if isinstance(value, dict) and "Ref" in value:
