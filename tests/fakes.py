@@ -28,8 +28,9 @@ class InMemoryComplaints:
                 self.receipts[receipt.submission_key] = receipt
             self.items[complaint.tracking_no] = complaint
 
-    def get(self, tracking_no: str) -> Complaint | None:
-        return self.items.get(tracking_no)
+    def get(self, tracking_no: str, *, personal_data: bool = True) -> Complaint | None:
+        complaint = self.items.get(tracking_no)
+        return complaint if complaint is None or personal_data else _withheld(complaint)
 
     def save(self, complaint: Complaint) -> None:
         with self._lock:

@@ -15,7 +15,7 @@ from portal.ports import AccessLog, Clock, ComplaintRepository, Notifier, Outbox
 from portal.services.casework import Desk
 from portal.services.complaints import ComplaintPolicy
 from portal.services.evidence import delete_all_evidence
-from portal.services.privacy import SelfService
+from portal.services.privacy import HeldFile, SelfService
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
@@ -159,7 +159,12 @@ class Container:
         def delete_evidence(tracking_no: str) -> None:
             delete_all_evidence(tracking_no, evidence=self.evidence, store=self.evidence_store)
 
-        return SelfService(self.complaint_policy, self.complaints, self.access_log, self.clock, delete_evidence)
+        def evidence_files(tracking_no: str) -> list[HeldFile]:
+            return [HeldFile(s.filename, s.size, s.state.value) for s in self.evidence.slots(tracking_no)]
+
+        return SelfService(
+            self.complaint_policy, self.complaints, self.access_log, self.clock, delete_evidence, evidence_files
+        )
 
     def ledger_workbook(self, records: list[CaseRecord], title: str) -> bytes:
         from portal.adapters.ledger_xlsx import ledger_workbook

@@ -41,7 +41,9 @@ class ComplaintRepository(Protocol):
         """
         ...
 
-    def get(self, tracking_no: str) -> Complaint | None: ...
+    def get(self, tracking_no: str, *, personal_data: bool = True) -> Complaint | None:
+        """The complaint; without decrypting anything when `personal_data` is False (WITHHELD)."""
+        ...
 
     def save(self, complaint: Complaint) -> None:
         """Store a changed complaint whose `version` is one more than the stored one.

@@ -6,7 +6,7 @@ import base64
 import json
 import os
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -62,7 +62,8 @@ def test_slot_records_round_trip_with_the_file_name_sealed(records: DynamoDBEvid
     assert records.slots("TS-1") == [kept]
     raw = aws[0].get_item(TableName="ComplaintsTable", Key={"pk": {"S": "COMPLAINT#TS-1"}, "sk": {"S": "EVIDENCE#2"}})
     assert "李小明".encode() not in raw["Item"]["filename"]["B"]
-    assert "expires_at" not in raw["Item"]  # a kept file goes with the complaint, not with a timer
+    # A kept file goes with the complaint; its record's own timer is only the 4-year backstop
+    assert int(raw["Item"]["expires_at"]["N"]) == int((NOW + timedelta(days=1461)).timestamp())
 
 
 def test_a_taken_slot_cannot_be_reserved_twice(records: DynamoDBEvidenceRepository) -> None:

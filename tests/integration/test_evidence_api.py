@@ -191,6 +191,10 @@ def test_organizers_get_short_lived_download_links_and_erasure_deletes_the_files
     download = portal.objects.handle(HttpRequest("GET", link["url"], {}, b"", "127.0.0.1"))
     assert (download.status, download.body) == (200, TINY_PNG)
 
+    # And the complainant's copy of their data lists the file
+    held = api.get(f"/api/complaints/{complainant.tracking_no}/personal-data", X_Access_Code=complainant.code).json
+    assert [(f["filename"], f["state"]) for f in held["evidence_files"]] == [("购物小票.png", "stored")]
+
     # When the complainant deletes their personal data, then the file is gone too
     erased = api.call(
         "DELETE", f"/api/complaints/{complainant.tracking_no}/personal-data", None, {"X-Access-Code": complainant.code}

@@ -6,6 +6,7 @@ import threading
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from portal.adapters.content_data import ContentData
@@ -291,3 +292,59 @@ def test_after_the_window_closes_nothing_reopens(desk: Desk, clock: FixedClock) 
         act_as_complainant(
             number, CODE, Step(Action.DISPUTE, note="不同意"), policy=POLICY, repository=desk.repository, clock=clock
         )
+
+
+def test_two_cases_cannot_be_marked_duplicates_of_each_other(desk: Desk) -> None:
+    first, second = file(desk), file(desk)
+    casework.mark_duplicate(first, second, actor="王老师", desk=desk)
+
+    with pytest.raises(InvalidInput) as error:
+        casework.mark_duplicate(second, first, actor="王老师", desk=desk)
+
+    assert error.value.errors[0].code == "circular"
+
+
+def test_an_erasure_whose_file_deletion_failed_can_simply_be_repeated(desk: Desk) -> None:
+    number = file(desk)
+    attempts: list[str] = []
+
+    def flaky_delete(tracking_no: str) -> None:
+        attempts.append(tracking_no)
+        if len(attempts) == 1:
+            raise OSError("storage unavailable")
+
+    service = privacy.SelfService(POLICY, desk.repository, desk.access_log, desk.clock, flaky_delete)
+    with pytest.raises(OSError, match="storage unavailable"):
+        privacy.erase_personal_data(number, CODE, desk=service)
+    erased = privacy.erase_personal_data(number, CODE, desk=service)
+
+    assert erased.personal_data is PersonalData.ERASED
+    assert attempts == [number, number]
+
+
+def test_a_case_past_its_retention_date_is_gone_for_the_complainant(desk: Desk, clock: FixedClock) -> None:
+    number = file(desk)
+    casework.take_step(number, Step(Action.ACCEPT), actor="王老师", expected_version=None, desk=desk)
+    casework.take_step(number, Step(Action.CLOSE, outcome="settled"), actor="王老师", expected_version=None, desk=desk)
+    clock.advance(days=366 * 3 + 1)
+
+    with pytest.raises(NotFound):
+        track_complaint(number, CODE, policy=POLICY, repository=desk.repository, clock=clock)
+
+
+def test_tracking_reads_nothing_personal_before_the_code_matches(desk: Desk) -> None:
+    number = file(desk)
+    reads: list[bool] = []
+    repository = desk.repository
+    original_get = repository.get
+
+    def recording_get(tracking_no: str, *, personal_data: bool = True) -> Any:
+        reads.append(personal_data)
+        return original_get(tracking_no, personal_data=personal_data)
+
+    repository.get = recording_get  # type: ignore[method-assign]
+    with pytest.raises(NotFound):
+        track_complaint(number, "WRONGCOD", policy=POLICY, repository=repository, clock=desk.clock)
+    track_complaint(number, CODE, policy=POLICY, repository=repository, clock=desk.clock)
+
+    assert reads == [False, False]

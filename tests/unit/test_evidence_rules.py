@@ -110,8 +110,8 @@ def test_the_content_must_really_be_of_the_declared_type(content_type: str, head
         assert "“证据”" in errors[0].message
 
 
-def test_a_stored_file_stays_while_reservations_and_failures_expire() -> None:
+def test_a_stored_file_stays_as_long_as_a_case_is_kept_while_reservations_and_failures_expire() -> None:
     reserved = slot(1, EvidenceState.RESERVED)
     assert evidence.forget_at(reserved) == NOW + timedelta(days=1)
     assert evidence.forget_at(evidence.mark_failed(reserved)) is not None
-    assert evidence.forget_at(evidence.mark_stored(reserved, 10, NOW)) is None
+    assert evidence.forget_at(evidence.mark_stored(reserved, 10, NOW)) == NOW + timedelta(days=1461)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -205,3 +206,46 @@ def test_after_erasure_a_case_can_be_neither_rated_nor_moved_and_the_consents_sh
         rate(erased, "satisfied", "很好", MONDAY + timedelta(days=2))
     assert [(c.consent, c.granted) for c in erased.consent_log][-1] == ("forward_to_business", False)
     assert erased.form.consents.forward_to_business is False
+
+
+def test_a_step_paused_on_its_due_day_stays_paused_over_the_weekend() -> None:
+    # Given a case received on Friday 11-20, due for acceptance on Tuesday 12-01 (7 working days),
+    # and materials requested on that Tuesday afternoon
+    friday = datetime(2026, 11, 20, 10, 0, tzinfo=CHINA_TZ)
+    complaint = Complaint(**{**a_complaint().__dict__, "received_at": friday})
+    complaint = Complaint(**{**complaint.__dict__, "timeline": (replace(complaint.timeline[0], at=friday),)})
+    waiting = step(complaint, Action.REQUEST_MATERIALS, datetime(2026, 12, 1, 16, 0, tzinfo=CHINA_TZ), note="补发票")
+
+    # When it is looked at on Saturday 12-05, then it is paused, not overdue
+    assert _state(waiting, "accept", datetime(2026, 12, 5, 12, 0, tzinfo=CHINA_TZ)) is DeadlineState.PAUSED
+
+
+def test_a_dispute_starts_a_clock_of_its_own() -> None:
+    closed = step(step(step(a_complaint(), Action.ACCEPT), Action.START_MEDIATION), Action.CLOSE, outcome="settled")
+    disputed = step(closed, Action.DISPUTE, MONDAY + timedelta(days=1), actor=COMPLAINANT, note="商家没有退款")
+
+    assert _state(disputed, "dispute", MONDAY + timedelta(days=2)) is DeadlineState.RUNNING
+    assert _state(disputed, "dispute", MONDAY + timedelta(days=30)) is DeadlineState.OVERDUE
+
+
+def test_a_case_waiting_for_materials_is_rejected_before_acceptance_and_closed_after() -> None:
+    waiting_early = step(a_complaint(), Action.REQUEST_MATERIALS, note="请补充购物凭证")
+    rejected = step(waiting_early, Action.REJECT, reason="missing_materials")
+    assert rejected.status is S.REJECTED
+    with pytest.raises(IllegalTransition):
+        step(waiting_early, Action.CLOSE, outcome="not_settled")
+
+    waiting_late = step(step(a_complaint(), Action.ACCEPT), Action.REQUEST_MATERIALS, note="请补充聊天记录")
+    closed = step(waiting_late, Action.CLOSE, outcome="not_settled")
+    assert closed.status is S.CLOSED
+    with pytest.raises(IllegalTransition):
+        step(waiting_late, Action.REJECT, reason="missing_materials")
+
+
+def test_erasure_removes_everyones_own_words_and_keeps_the_headlines() -> None:
+    accepted = step(a_complaint(), Action.ACCEPT, note="已致电李小明 13812345678，约定周三上门", public=False)
+
+    erased = erase_personal_data(accepted, MONDAY + timedelta(days=1))
+
+    assert all(entry.detail == "" for entry in erased.timeline)
+    assert [entry.note for entry in erased.timeline][:2] == ["投诉已登记，等待受理", "受理"]

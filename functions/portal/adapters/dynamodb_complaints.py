@@ -82,11 +82,11 @@ class DynamoDBComplaintRepository:
             "expires_at": {"N": expiry(received_at, RECEIPT_LIFETIME)},
         }
 
-    def get(self, tracking_no: str) -> Complaint | None:
+    def get(self, tracking_no: str, *, personal_data: bool = True) -> Complaint | None:
         response = self._client.get_item(TableName=self._table, Key=complaint_key(tracking_no), ConsistentRead=True)
         if "Item" not in response:
             return None
-        return from_item(_plain(response["Item"]), self._cipher, with_personal_data=True)
+        return from_item(_plain(response["Item"]), self._cipher, with_personal_data=personal_data)
 
     def save(self, complaint: Complaint) -> None:
         item = {name: _serializer.serialize(value) for name, value in to_item(complaint, self._cipher).items()}

@@ -133,7 +133,10 @@ def _evaluate(
         if paused_from >= due_at:
             break
         due_at = _extended(due_at, rule.unit, paused_from, paused_to, calendar)
-    state = _state(due_at, ended_at, now, paused=bool(pauses) and ended_at is None and _open_pause(history))
+    open_pause = ended_at is None and _open_pause(history)
+    # A step paused before it fell due stays paused (on a weekend its extended due day may lie behind).
+    paused_in_time = open_pause and bool(pauses) and pauses[-1][0] < due_at
+    state = _state(due_at, ended_at, now, paused=paused_in_time)
     return Deadline(rule.step, rule.label, due_at, basis, provisional, state, ended_at)
 
 
@@ -184,6 +187,6 @@ def _days_after(first: date, last: date) -> list[date]:
 def _state(due_at: datetime, ended_at: datetime | None, now: datetime, *, paused: bool) -> DeadlineState:
     if ended_at is not None:
         return DeadlineState.MET if ended_at <= due_at else DeadlineState.MISSED
-    if now > due_at:
-        return DeadlineState.OVERDUE
-    return DeadlineState.PAUSED if paused else DeadlineState.RUNNING
+    if paused:
+        return DeadlineState.PAUSED
+    return DeadlineState.OVERDUE if now > due_at else DeadlineState.RUNNING

@@ -23,6 +23,8 @@ SNIFF_BYTES = 16
 UPLOAD_WINDOW = timedelta(minutes=15)  # how long a presigned upload stays valid
 STALE_AFTER = timedelta(hours=1)  # an unconfirmed reservation older than this may be reused
 FORGET_AFTER = timedelta(days=1)  # reservations and failed attempts expire from the table (TTL)
+# A year open at most, then three years kept after closing; template.yaml's lifecycle rule matches it.
+STORED_BACKSTOP = timedelta(days=1461)
 DOWNLOAD_LINK_LIFETIME = timedelta(minutes=5)
 # Statuses (values of ComplaintStatus) in which a complaint takes no more evidence.
 UPLOADS_CLOSED = frozenset({"closed", "rejected"})
@@ -191,5 +193,8 @@ def mark_failed(slot: EvidenceSlot) -> EvidenceSlot:
 
 
 def forget_at(slot: EvidenceSlot) -> datetime | None:
-    """When the table may drop the record by itself: never for a stored file (it goes with the complaint)."""
-    return None if slot.state is EvidenceState.STORED else slot.reserved_at + FORGET_AFTER
+    """When the table may drop the record by itself. A stored file goes with the complaint (erasure deletes
+    it); as a backstop it expires with the bucket's lifecycle rule, the longest a case is kept."""
+    if slot.state is EvidenceState.STORED:
+        return (slot.stored_at or slot.reserved_at) + STORED_BACKSTOP
+    return slot.reserved_at + FORGET_AFTER

@@ -37,14 +37,15 @@ class Action(StrEnum):
 
 
 BACK_TO_PREVIOUS = None
-# action → (the states it may start from, the state it leads to)
+# action → (the states it may start from, the state it leads to). From waiting_for_complainant a case
+# may be rejected only if it paused before acceptance, and closed only if it paused after.
 TRANSITIONS: Mapping[Action, tuple[frozenset[ComplaintStatus], ComplaintStatus | None]] = {
     Action.ACCEPT: (frozenset({S.SUBMITTED}), S.ACCEPTED),
-    Action.REJECT: (frozenset({S.SUBMITTED}), S.REJECTED),
+    Action.REJECT: (frozenset({S.SUBMITTED, S.WAITING_FOR_COMPLAINANT}), S.REJECTED),
     Action.REQUEST_MATERIALS: (frozenset({S.SUBMITTED, S.ACCEPTED, S.MEDIATING}), S.WAITING_FOR_COMPLAINANT),
     Action.PROVIDE_MATERIALS: (frozenset({S.WAITING_FOR_COMPLAINANT}), BACK_TO_PREVIOUS),
     Action.START_MEDIATION: (frozenset({S.ACCEPTED}), S.MEDIATING),
-    Action.CLOSE: (frozenset({S.ACCEPTED, S.MEDIATING}), S.CLOSED),
+    Action.CLOSE: (frozenset({S.ACCEPTED, S.MEDIATING, S.WAITING_FOR_COMPLAINANT}), S.CLOSED),
     Action.WITHDRAW: (frozenset({S.SUBMITTED, S.ACCEPTED, S.WAITING_FOR_COMPLAINANT, S.MEDIATING}), S.CLOSED),
     Action.DISPUTE: (frozenset({S.CLOSED}), S.ACCEPTED),
 }
@@ -102,7 +103,7 @@ def take(
     """The complaint after `step`, or IllegalTransition / InvalidInput saying why it cannot happen."""
     allowed = COMPLAINANT_ACTIONS if actor == COMPLAINANT else ORGANIZER_ACTIONS
     sources, target = TRANSITIONS[step.action]
-    if step.action not in allowed or complaint.status not in sources:
+    if step.action not in allowed or complaint.status not in sources or _wrong_side_of_pause(complaint, step):
         raise IllegalTransition(complaint.status, step.action)
     _check(complaint, step, at, rule_set, calendar)
     new_status = target or _status_before_pause(complaint)
@@ -184,6 +185,17 @@ def _check_note(note: str, field: str, *, required: bool) -> None:
         raise InvalidInput([FieldError(field, "required", "请写明说明，投诉人和办理人员都需要知道原因")])
     if len(note) > NOTE_MAX_CHARS:
         raise InvalidInput([FieldError(field, "too_long", f"说明不能超过 {NOTE_MAX_CHARS} 个字")])
+
+
+def _wrong_side_of_pause(complaint: Complaint, step: Step) -> bool:
+    if complaint.status is not S.WAITING_FOR_COMPLAINANT:
+        return False
+    paused_before_acceptance = _status_before_pause(complaint) is S.SUBMITTED
+    if step.action is Action.REJECT:
+        return not paused_before_acceptance
+    if step.action is Action.CLOSE:
+        return paused_before_acceptance
+    return False
 
 
 def _status_before_pause(complaint: Complaint) -> ComplaintStatus:

@@ -140,7 +140,7 @@ def _once(
     The codes are checked before a replay too: the key alone must not reveal a case's status.
     """
     if key is not None:
-        complainants_case(tracking_no, access_code, container().complaints)
+        complainants_case(tracking_no, access_code, container().complaints, now=container().clock.now())
 
     def answer() -> dict[str, Any]:
         return ComplaintStatusOut.of(work(), container().clock.now()).model_dump(mode="json")
@@ -150,7 +150,8 @@ def _once(
 
 
 def _held(complaint: Complaint, desk: privacy.SelfService) -> Response[Any]:
-    held = privacy.HeldData(complaint, desk.access_log.for_complaint(complaint.tracking_no))
+    number = complaint.tracking_no
+    held = privacy.HeldData(complaint, desk.access_log.for_complaint(number), desk.evidence_files(number))
     return Response(200, JSON_CONTENT_TYPE, to_json(held_data_document(held)), headers={"Cache-Control": "no-store"})
 
 
@@ -193,6 +194,16 @@ def held_data_document(held: privacy.HeldData) -> dict[str, Any]:
             for c in complaint.consent_log
         ],
         "status": complaint.status.value,
+        "outcome": complaint.outcome,
+        "amount_recovered": str(complaint.amount_recovered) if complaint.amount_recovered is not None else None,
+        "rating": {
+            "level": complaint.rating.level,
+            "comment": complaint.rating.comment,
+            "at": _local(complaint.rating.at),
+        }
+        if complaint.rating
+        else None,
+        "evidence_files": [{"filename": f.filename, "size": f.size, "state": f.state} for f in held.evidence],
         "received_at": _local(complaint.received_at),
         "retained_until": _local(complaint.expires_at) if complaint.expires_at else None,
         "timeline": [

@@ -107,6 +107,8 @@ def mark_duplicate(tracking_no: str, original_no: str, *, actor: str, desk: Desk
         raise InvalidInput([FieldError("original", "not_found", "没有找到被重复的那件投诉，请核对编号")])
     if original.duplicate_of:
         original_no = original.duplicate_of  # link to the first, never to another duplicate
+    if original_no == tracking_no:
+        raise InvalidInput([FieldError("original", "circular", "那件投诉已被标记为这件投诉的重复，不能互相标记")])
     headline = f"与投诉 {original_no} 重复"
     return _annotate(
         tracking_no, desk, lambda c: replace(c, duplicate_of=original_no), actor, "mark_duplicate", headline

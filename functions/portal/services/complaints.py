@@ -111,16 +111,22 @@ def track_complaint(
     clock: Clock,
 ) -> ComplaintStatusView:
     """The complaint's status for whoever holds both codes; the same NotFound for any mismatch."""
-    return policy.view(complainants_case(tracking_no, access_code, repository), clock.now())
+    now = clock.now()
+    return policy.view(complainants_case(tracking_no, access_code, repository, now=now), now)
 
 
-def complainants_case(tracking_no: str, access_code: str, repository: ComplaintRepository) -> Complaint:
-    """The complaint, for whoever holds both codes; the same NotFound, taking as long, for any mismatch."""
+def complainants_case(
+    tracking_no: str, access_code: str, repository: ComplaintRepository, *, now: datetime
+) -> Complaint:
+    """The complaint without its personal data, for whoever holds both codes; the same NotFound, taking
+    as long, for any mismatch. Nothing is decrypted before the code matches, so a wrong guess costs no
+    KMS call and a number that exists answers no slower than one that does not."""
     canonical = normalize_tracking_no(tracking_no)
-    complaint = repository.get(canonical) if canonical else None
+    complaint = repository.get(canonical, personal_data=False) if canonical else None
     stored_hash = complaint.access_code_hash if complaint else DECOY_ACCESS_HASH
     code_matches = verify_access_code(access_code, stored_hash)
-    if complaint is None or not code_matches:
+    expired = complaint is not None and complaint.expires_at is not None and complaint.expires_at <= now
+    if complaint is None or not code_matches or expired:  # expired: gone, even before TTL removes it
         raise NotFound(NOT_FOUND_MESSAGE)
     return complaint
 
@@ -135,7 +141,7 @@ def act_as_complainant(
     clock: Clock,
 ) -> ComplaintStatusView:
     """Withdraw, answer a request for materials, or dispute the result."""
-    complaint = complainants_case(tracking_no, access_code, repository)
+    complaint = complainants_case(tracking_no, access_code, repository, now=clock.now())
     changed = change_complaint(
         complaint.tracking_no,
         lambda case, now: workflow.take(
@@ -158,7 +164,7 @@ def rate_result(
     repository: ComplaintRepository,
     clock: Clock,
 ) -> ComplaintStatusView:
-    complaint = complainants_case(tracking_no, access_code, repository)
+    complaint = complainants_case(tracking_no, access_code, repository, now=clock.now())
     changed = change_complaint(
         complaint.tracking_no,
         lambda case, now: workflow.rate(case, level, comment, now),
